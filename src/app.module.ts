@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentsModule } from './agents/agents.module';
+import { CompaniesModule } from './companies/companies.module';
+import { AppConfig } from './config/app-config';
+import { ContactsModule } from './contacts/contacts.module';
+import { databaseOptions } from './database/database-options';
+import { HealthController } from './health/health.controller';
+import { MenusModule } from './menus/menus.module';
+import { OutboundNumbersModule } from './outbound-numbers/outbound-numbers.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRoot({ ...databaseOptions(databaseUrl, { poolSize: config.DB_POOL_SIZE }), retryAttempts: 3, retryDelay: 1000 }),
+        CompaniesModule,
+        AgentsModule,
+        MenusModule,
+        OutboundNumbersModule,
+        ContactsModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from './api-error';
+
+// The one exception filter: known errors become their status and
+// {message}; anything else is logged with the request id and answered as a
+// bare 500 that leaks nothing.
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { status, body } = this.toResponse(error, request);
+    if (status >= 500) {
+      this.logger.error({ message: 'unhandled error', requestId: request.id, method: request.method, url: request.url, error: describe(error) });
+    }
+    void reply.status(status).send(body);
+  }
+
+  private toResponse(error: unknown, request: FastifyRequest): { status: number; body: Record<string, unknown> } {
+    if (error instanceof ApiError) return { status: error.status, body: { message: error.message } };
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      if (status < 500) return { status, body: { message: messageOf(error.getResponse()) } };
+    }
+    // Fastify's own client errors (bad JSON, body too large, bad content type).
+    const fastifyStatus = (error as { statusCode?: unknown })?.statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      return { status: fastifyStatus, body: { message: clientMessage(error as Error & { code?: string }) } };
+    }
+    return { status: 500, body: { message: 'Internal server error', request_id: request.id } };
+  }
+}
+
+function messageOf(response: string | object): string {
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return String(message[0]);
+  if (typeof message === 'string') return message;
+  return 'Bad Request';
+}
+
+function clientMessage(error: Error & { code?: string }): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The request body is empty';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Content-Type must be application/json';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'The request body is too large';
+    default:
+      return error.name === 'SyntaxError' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'The request body is not valid JSON' : error.message;
+  }
+}
+
+function describe(error: unknown): unknown {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error;
+}

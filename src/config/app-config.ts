@@ -1,0 +1,85 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+
+// The service's whole configuration: read from the environment once at
+// start-up, validated here, then passed around typed.
+export class AppConfig {
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be a whole number from 0 to 65535' })
+  @Min(0, { message: 'PORT must be a whole number from 0 to 65535' })
+  @Max(65535, { message: 'PORT must be a whole number from 0 to 65535' })
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'SWITCHBOARD_ADMIN_TOKEN must be at least 16 characters' })
+  SWITCHBOARD_ADMIN_TOKEN?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be one of fatal, error, warn, log, debug, verbose' })
+  LOG_LEVEL = 'log';
+
+  // The embedded PostgreSQL (used only when DATABASE_URL is unset).
+  @IsString()
+  SWITCHBOARD_DATA_DIR = '.data';
+
+  @Transform(toInt)
+  @IsInt({ message: 'SWITCHBOARD_EMBEDDED_PG_PORT must be a whole number from 1 to 65535' })
+  @Min(1, { message: 'SWITCHBOARD_EMBEDDED_PG_PORT must be a whole number from 1 to 65535' })
+  @Max(65535, { message: 'SWITCHBOARD_EMBEDDED_PG_PORT must be a whole number from 1 to 65535' })
+  SWITCHBOARD_EMBEDDED_PG_PORT = 54329;
+
+  @Transform(toInt)
+  @IsInt({ message: 'DB_POOL_SIZE must be a whole number from 1 to 200' })
+  @Min(1, { message: 'DB_POOL_SIZE must be a whole number from 1 to 200' })
+  @Max(200, { message: 'DB_POOL_SIZE must be a whole number from 1 to 200' })
+  DB_POOL_SIZE = 20;
+
+  // Create the demo company on an empty embedded database.
+  @Transform(toBool)
+  @IsBoolean({ message: 'SWITCHBOARD_DEMO must be true or false' })
+  SWITCHBOARD_DEMO = true;
+
+  // The in-process scheduler of due calls.
+  @Transform(toBool)
+  @IsBoolean({ message: 'SCHEDULER_ENABLED must be true or false' })
+  SCHEDULER_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SCHEDULER_TICK_MS must be a whole number from 50 to 3600000' })
+  @Min(50, { message: 'SCHEDULER_TICK_MS must be a whole number from 50 to 3600000' })
+  @Max(3_600_000, { message: 'SCHEDULER_TICK_MS must be a whole number from 50 to 3600000' })
+  SCHEDULER_TICK_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SCHEDULER_BATCH_SIZE must be a whole number from 1 to 10000' })
+  @Min(1, { message: 'SCHEDULER_BATCH_SIZE must be a whole number from 1 to 10000' })
+  @Max(10_000, { message: 'SCHEDULER_BATCH_SIZE must be a whole number from 1 to 10000' })
+  SCHEDULER_BATCH_SIZE = 100;
+}
+
+export class ConfigError extends Error {}
+
+// Reads and validates the environment; throws ConfigError with every problem.
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig()).concat('DATABASE_URL', 'SWITCHBOARD_ADMIN_TOKEN');
+  const raw: Record<string, unknown> = {};
+  for (const key of known) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config);
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return config;
+}

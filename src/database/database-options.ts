@@ -1,0 +1,25 @@
+import { MIGRATIONS } from '../../migrations';
+import { ENTITIES } from './entities';
+import { DataSourceOptions } from 'typeorm';
+
+// The one options builder: the app, the tests and the TypeORM CLI
+// (ormconfig.ts) all build their DataSource here, so they cannot drift.
+export function databaseOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    poolSize: overrides.poolSize ?? 20,
+    applicationName: overrides.applicationName ?? 'switchboard',
+    extra: {
+      // A dead server must not hang a request forever.
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+    },
+  };
+}
