@@ -1,6 +1,7 @@
 import { Foundation1795431615000 } from './1795431615000-Foundation';
+import { Calls1795431992000 } from './1795431992000-Calls';
 
 // Every migration, in order. Listed here rather than globbed so the app,
 // the tests and the CLI load the same classes whether run from TypeScript or
 // from dist/.
-export const MIGRATIONS = [Foundation1795431615000];
+export const MIGRATIONS = [Foundation1795431615000, Calls1795431992000];

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from './agents/agents.module';
+import { CallsModule } from './calls/calls.module';
 import { CompaniesModule } from './companies/companies.module';
 import { AppConfig } from './config/app-config';
 import { ContactsModule } from './contacts/contacts.module';
@@ -22,6 +23,7 @@ export class AppModule {
         MenusModule,
         OutboundNumbersModule,
         ContactsModule,
+        CallsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: AppConfig, useValue: config }],

@@ -13,7 +13,8 @@ export function databaseOptions(url: string, overrides: { poolSize?: number; app
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Failed queries reach the exception filter, which logs what is unexpected.
+    logging: false,
     poolSize: overrides.poolSize ?? 20,
     applicationName: overrides.applicationName ?? 'switchboard',
     extra: {

@@ -1,0 +1,56 @@
+import { ApiError } from '../common/api-error';
+import { parsePage, Page } from '../common/paging';
+import { CALL_STATUSES } from './lifecycle/call.machine';
+import { CALL_TYPES } from './call-request';
+import type { CallListFilter, SortColumn } from './calls.repository';
+
+const SORT_COLUMNS: readonly SortColumn[] = ['created_at', 'updated_at', 'scheduled_at', 'id'];
+const CALL_TYPE_VALUES: readonly string[] = Object.values(CALL_TYPES);
+
+// GET /manager/api/v1/calls parameters, as CCAI's Manager API takes them.
+// A bad parameter is a 400 naming it.
+export function parseCallListQuery(companyId: string, query: Record<string, unknown>): { filter: CallListFilter; page: Page } {
+  const page = parsePage(query);
+  const sortColumn = (one(query, 'sort_column') ?? 'created_at') as SortColumn;
+  if (!SORT_COLUMNS.includes(sortColumn)) throw ApiError.badRequest(`sort_column must be one of ${SORT_COLUMNS.join(', ')}`);
+  const direction = (one(query, 'sort_direction') ?? 'ASC').toUpperCase();
+  if (direction !== 'ASC' && direction !== 'DESC') throw ApiError.badRequest('sort_direction must be ASC or DESC');
+  const status = one(query, 'status');
+  if (status !== undefined && !(CALL_STATUSES as readonly string[]).includes(status)) throw ApiError.badRequest(`status must be one of ${CALL_STATUSES.join(', ')}`);
+  const callType = one(query, 'call_type');
+  if (callType !== undefined && !CALL_TYPE_VALUES.includes(callType)) throw ApiError.badRequest(`call_type must be one of ${CALL_TYPE_VALUES.join(', ')}`);
+  return {
+    page,
+    filter: {
+      companyId,
+      status,
+      callType,
+      createdFrom: instant(query, 'created_at', 'from'),
+      createdTo: instant(query, 'created_at', 'to'),
+      updatedFrom: instant(query, 'updated_at', 'from'),
+      updatedTo: instant(query, 'updated_at', 'to'),
+      sortColumn,
+      sortDirection: direction,
+      offset: page.offset,
+      limit: page.per,
+    },
+  };
+}
+
+function one(query: Record<string, unknown>, name: string): string | undefined {
+  const value = query[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw ApiError.badRequest(`${name} must be given once`);
+  return value;
+}
+
+// created_at[from]=… arrives flat from Fastify's parser, or nested from qs.
+function instant(query: Record<string, unknown>, field: string, bound: 'from' | 'to'): Date | undefined {
+  const name = `${field}[${bound}]`;
+  const nested = query[field];
+  const raw = query[name] ?? (nested && typeof nested === 'object' ? (nested as Record<string, unknown>)[bound] : undefined);
+  if (raw === undefined || raw === '') return undefined;
+  const date = typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/i.test(raw) ? new Date(raw) : null;
+  if (!date || Number.isNaN(date.getTime())) throw ApiError.badRequest(`${name} must be an ISO 8601 date-time`);
+  return date;
+}

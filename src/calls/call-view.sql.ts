@@ -1,0 +1,34 @@
+// The one query shape that reads calls for the call object: the call row
+// with its menu, menu path, agent, end user, participants and transfers,
+// assembled by PostgreSQL in one round trip. `now` is the database's clock,
+// against which running durations count.
+const agentJson = (alias: string) => `CASE WHEN ${alias}.id IS NULL THEN NULL ELSE json_build_object(
+    'id', ${alias}.id, 'name', ${alias}.first_name || ' ' || ${alias}.last_name, 'last_name', ${alias}.last_name,
+    'first_name', ${alias}.first_name, 'agent_number', ${alias}.agent_number, 'avatar_url', ${alias}.avatar_url) END`;
+
+export const CALL_VIEW_COLUMNS = `
+  c.*,
+  CASE WHEN m.id IS NULL THEN NULL ELSE json_build_object(
+    'id', m.id, 'name', m.name, 'parent_id', m.parent_id, 'position', m.position, 'deleted', m.deleted,
+    'hidden', m.hidden, 'menu_type', m.menu_type, 'output_msg', m.output_msg) END AS selected_menu,
+  CASE WHEN c.menu_id IS NULL THEN NULL ELSE menu_path(c.menu_id) END AS menu_path,
+  ${agentJson('a')} AS agent_info,
+  CASE WHEN eu.id IS NULL THEN NULL ELSE json_build_object('id', eu.id, 'identifier', eu.identifier, 'out_contact_id', eu.out_contact_id) END AS end_user,
+  (SELECT coalesce(json_agg(json_build_object(
+      'id', p.id, 'type', p.type, 'status', p.status, 'call_id', p.call_id, 'user_id', p.agent_id, 'end_user_id', p.end_user_id,
+      'connected_at', p.connected_at, 'ended_at', p.ended_at, 'hold_ms', p.hold_ms, 'fail_reason', p.fail_reason) ORDER BY p.id), '[]')
+     FROM participants p WHERE p.call_id = c.id) AS participants,
+  (SELECT coalesce(json_agg(json_build_object(
+      'id', t.id, 'status', t.status, 'fail_reason', t.fail_reason, 'created_at', t.created_at,
+      'from_menu', CASE WHEN t.from_menu_id IS NULL THEN NULL ELSE menu_path(t.from_menu_id) END,
+      'to_menu', CASE WHEN t.to_menu_id IS NULL THEN NULL ELSE menu_path(t.to_menu_id) END,
+      'from_agent', ${agentJson('fa')}, 'to_agent', ${agentJson('ta')}) ORDER BY t.id), '[]')
+     FROM transfers t LEFT JOIN agents fa ON fa.id = t.from_agent_id LEFT JOIN agents ta ON ta.id = t.to_agent_id
+     WHERE t.call_id = c.id) AS transfers,
+  clock_timestamp() AS now`;
+
+export const CALL_VIEW_FROM = `
+  calls c
+  LEFT JOIN menus m ON m.id = c.menu_id
+  LEFT JOIN agents a ON a.id = c.agent_id
+  LEFT JOIN end_users eu ON eu.id = c.end_user_id`;

@@ -1,0 +1,158 @@
+// The seed's call object, rendered in one place. Every field is always
+// present (null where unknown), with the seed's JSON types; times are ISO
+// 8601 UTC with milliseconds; durations are whole seconds, counting up to
+// now while the call runs.
+export interface CallViewRow {
+  id: string;
+  parent_id: string | null;
+  lang: string;
+  call_type: string;
+  status: string;
+  created_at: Date;
+  queued_at: Date | null;
+  assigned_at: Date | null;
+  connected_at: Date | null;
+  ends_at: Date | null;
+  scheduled_at: Date | null;
+  hold_ms: string;
+  hold_started_at: Date | null;
+  rating: number | null;
+  has_feedback: boolean;
+  voip_provider: string;
+  out_ticket_id: string | null;
+  out_ticket_url: string | null;
+  verified: boolean;
+  recording_url: string | null;
+  recording_permission: string;
+  voicemail_reason: string;
+  deflection: string;
+  deflection_details: unknown[];
+  disconnected_by: string;
+  fail_reason: string;
+  fail_details: string | null;
+  support_number: string | null;
+  offer_type: string | null;
+  offer_events: unknown[];
+  answer_type: string;
+  outbound_number: string | null;
+  updated_at: Date;
+  selected_menu: Record<string, unknown> | null;
+  menu_path: { items_count: number; name: string; materialized_path: string } | null;
+  agent_info: Record<string, unknown> | null;
+  end_user: Record<string, unknown> | null;
+  participants: Array<ParticipantJson>;
+  transfers: Array<TransferJson>;
+  now: Date;
+}
+
+interface ParticipantJson {
+  id: number;
+  type: string;
+  status: string;
+  call_id: number;
+  user_id: number | null;
+  end_user_id: number | null;
+  connected_at: string | null;
+  ended_at: string | null;
+  hold_ms: number | null;
+  fail_reason: string;
+}
+
+interface TransferJson {
+  id: number;
+  status: string;
+  fail_reason: string;
+  created_at: string;
+  from_menu: unknown;
+  to_menu: unknown;
+  from_agent: unknown;
+  to_agent: unknown;
+}
+
+export type CallObject = ReturnType<typeof presentCall>;
+
+export function presentCall(row: CallViewRow) {
+  const now = new Date(row.now).getTime();
+  const holdMs = Number(row.hold_ms) + (row.hold_started_at ? Math.max(0, now - new Date(row.hold_started_at).getTime()) : 0);
+  return {
+    id: Number(row.id),
+    parent_id: row.parent_id === null ? null : Number(row.parent_id),
+    lang: row.lang,
+    call_type: row.call_type,
+    status: row.status,
+    created_at: iso(row.created_at),
+    queued_at: iso(row.queued_at),
+    assigned_at: iso(row.assigned_at),
+    connected_at: iso(row.connected_at),
+    ends_at: iso(row.ends_at),
+    scheduled_at: iso(row.scheduled_at),
+    wait_duration: row.queued_at ? seconds(row.queued_at, row.assigned_at ?? row.ends_at, now) : 0,
+    call_duration: row.connected_at ? seconds(row.connected_at, row.ends_at, now) : 0,
+    hold_duration: Math.floor(holdMs / 1000),
+    rating: row.rating,
+    has_feedback: row.has_feedback,
+    voip_provider: row.voip_provider,
+    out_ticket_id: row.out_ticket_id,
+    out_ticket_url: row.out_ticket_url,
+    verified: row.verified,
+    recording_url: row.recording_url,
+    recording_permission: row.recording_permission,
+    voicemail_reason: row.voicemail_reason,
+    deflection: row.deflection,
+    disconnected_by: row.disconnected_by,
+    fail_details: row.fail_details,
+    fail_reason: row.fail_reason,
+    support_number: row.support_number,
+    selected_menu: row.selected_menu,
+    menu_path: menuPath(row.menu_path),
+    agent_info: row.agent_info,
+    end_user: row.end_user,
+    photos: [] as unknown[],
+    videos: [] as unknown[],
+    transfers: row.transfers.map((t) => ({
+      id: t.id,
+      status: t.status,
+      fail_reason: t.fail_reason,
+      created_at: iso(t.created_at),
+      from_menu: menuPath(t.from_menu as MenuPathJson | null),
+      to_menu: menuPath(t.to_menu as MenuPathJson | null),
+      from_agent: t.from_agent,
+      to_agent: t.to_agent,
+    })),
+    participants: row.participants.map((p) => ({
+      id: p.id,
+      type: p.type,
+      status: p.status,
+      call_id: p.call_id,
+      user_id: p.user_id,
+      end_user_id: p.end_user_id,
+      call_duration: p.connected_at ? seconds(p.connected_at, p.ended_at, now) : null,
+      hold_duration: p.hold_ms === null ? null : Math.floor(Number(p.hold_ms) / 1000),
+      connected_at: iso(p.connected_at),
+      ended_at: iso(p.ended_at),
+      fail_reason: p.fail_reason,
+    })),
+    offer_type: row.offer_type,
+    offer_events: (row.offer_events as Array<{ casting_time: string; group: string }>).map((e) => ({ casting_time: e.casting_time, group: e.group })),
+    answer_type: row.answer_type,
+    outbound_number: row.outbound_number,
+    deflection_details: row.deflection_details,
+    updated_at: iso(row.updated_at),
+  };
+}
+
+type MenuPathJson = { items_count: number; name: string; materialized_path: string };
+
+// jsonb orders keys its own way; the seed's order reads better.
+function menuPath(path: MenuPathJson | null) {
+  return path === null ? null : { items_count: path.items_count, name: path.name, materialized_path: path.materialized_path };
+}
+
+function iso(value: Date | string | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
+}
+
+function seconds(from: Date | string, to: Date | string | null, now: number): number {
+  const end = to === null ? now : new Date(to).getTime();
+  return Math.max(0, Math.floor((end - new Date(from).getTime()) / 1000));
+}

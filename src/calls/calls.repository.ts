@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CALL_VIEW_COLUMNS, CALL_VIEW_FROM } from './call-view.sql';
+import type { CallViewRow } from './call.presenter';
+
+export interface MenuForCall {
+  id: string;
+  name: string;
+  menu_type: string;
+  state: string;
+  languages: string[];
+  business_hours: unknown;
+  offer_type: string;
+  recording_option: string;
+}
+
+export interface ParentCall {
+  id: string;
+  menu_id: string | null;
+  has_pending_callback: boolean;
+}
+
+// Everything a new call is made of; inserted by one statement.
+export interface NewCall {
+  companyId: string;
+  parentId: string | null;
+  callType: string;
+  status: 'assigned' | 'queued' | 'scheduled';
+  lang: string;
+  scheduledAt: Date | null;
+  agentId: string | null; // outbound: assigned at once, and becomes busy
+  menuId: string | null;
+  endUser: { contactId: string | null; phoneNumber: string | null; outContactId: string | null };
+  outTicketId: string | null;
+  outTicketUrl: string | null;
+  recordingPermission: string;
+  offerType: string | null;
+  offerGroup: string | null; // inbound: the first offer_events entry
+  outboundNumber: string | null;
+  outboundFromDefault: boolean; // inbound/scheduled: the company's default number, if any
+  idempotencyKey: string | null;
+  eventData: Record<string, unknown>;
+}
+
+export type InsertCallResult = { id: string } | { refused: 'agent_not_available' | 'pending_callback' };
+
+export type SortColumn = 'created_at' | 'updated_at' | 'scheduled_at' | 'id';
+
+export interface CallListFilter {
+  companyId: string;
+  status?: string;
+  callType?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  updatedFrom?: Date;
+  updatedTo?: Date;
+  sortColumn: SortColumn;
+  sortDirection: 'ASC' | 'DESC';
+  offset: number;
+  limit: number;
+}
+
+@Injectable()
+export class CallsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async findMenu(companyId: string, menuId: string): Promise<MenuForCall | null> {
+    const rows = await this.db.query(
+      `SELECT id, name, menu_type, state, languages, business_hours, offer_type, recording_option
+         FROM menus WHERE company_id = $1 AND id = $2 AND NOT deleted`,
+      [companyId, menuId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findContact(companyId: string, ticketId: string): Promise<{ id: string; out_contact_id: string | null; phone_numbers: string[]; out_ticket_url: string | null } | null> {
+    const rows = await this.db.query(`SELECT id, out_contact_id, phone_numbers, out_ticket_url FROM contacts WHERE company_id = $1 AND ticket_id = $2`, [companyId, ticketId]);
+    return rows[0] ?? null;
+  }
+
+  async findAgentByEmail(companyId: string, email: string): Promise<{ id: string; email: string; can_make_calls: boolean; status: string } | null> {
+    const rows = await this.db.query(`SELECT id, email, can_make_calls, status FROM agents WHERE company_id = $1 AND lower(email) = lower($2)`, [companyId, email]);
+    return rows[0] ?? null;
+  }
+
+  outboundNumbers(companyId: string): Promise<Array<{ number: string; e164: string; is_default: boolean }>> {
+    return this.db.query(`SELECT number, e164, is_default FROM outbound_numbers WHERE company_id = $1 ORDER BY id`, [companyId]);
+  }
+
+  async findParent(companyId: string, callId: string): Promise<ParentCall | null> {
+    const rows = await this.db.query(
+      `SELECT c.id, c.menu_id, EXISTS (SELECT 1 FROM calls k WHERE k.parent_id = c.id AND k.status = 'scheduled') AS has_pending_callback
+         FROM calls c WHERE c.company_id = $1 AND c.id = $2`,
+      [companyId, callId],
+    );
+    return rows[0] ?? null;
+  }
+
+  // The call, its end user (found or created), its participants, its first
+  // event-log row, the outbound agent's busy status and the idempotency
+  // record, in ONE statement: it either writes everything or nothing.
+  async insertCall(call: NewCall, manager: EntityManager = this.db.manager): Promise<InsertCallResult> {
+    const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const company = p(call.companyId);
+    const agent = p(call.agentId);
+    const contact = p(call.endUser.contactId);
+    const phone = p(call.endUser.phoneNumber);
+    const gate = call.agentId
+      ? `UPDATE agents SET status = 'busy', updated_at = now() WHERE id = ${agent} AND company_id = ${company} AND status = 'available' RETURNING id`
+      : `SELECT 1 AS id`;
+    const offerEvents = call.offerGroup
+      ? `jsonb_build_array(jsonb_build_object('casting_time', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'group', ${p(call.offerGroup)}::text))`
+      : `'[]'::jsonb`;
+    const outboundNumber = call.outboundFromDefault
+      ? `(SELECT number FROM outbound_numbers WHERE company_id = ${company} AND is_default)`
+      : `${p(call.outboundNumber)}::text`;
+    const sql = `
+      WITH gate AS (${gate}),
+      eu_found AS (
+        SELECT id FROM end_users
+         WHERE company_id = ${company}
+           AND ${call.endUser.contactId ? `contact_id = ${contact}::bigint` : `contact_id IS NULL AND phone_number = ${phone}::text`}
+         ORDER BY id LIMIT 1),
+      eu_new AS (
+        INSERT INTO end_users (company_id, contact_id, phone_number, out_contact_id)
+        SELECT ${company}, ${contact}::bigint, ${phone}::text, ${p(call.endUser.outContactId)}::text FROM gate
+         WHERE NOT EXISTS (SELECT 1 FROM eu_found)
+        RETURNING id),
+      eu AS (SELECT id FROM eu_found UNION ALL SELECT id FROM eu_new),
+      c AS (
+        INSERT INTO calls (company_id, parent_id, call_type, status, lang, created_at, queued_at, assigned_at, scheduled_at,
+                           agent_id, menu_id, end_user_id, out_ticket_id, out_ticket_url, recording_permission,
+                           offer_type, offer_events, outbound_number, last_seq, updated_at)
+        SELECT ${company}, ${p(call.parentId)}::bigint, ${p(call.callType)}, ${p(call.status)}, ${p(call.lang)}, now(),
+               ${call.status === 'queued' ? 'now()' : 'NULL'}, ${call.status === 'assigned' ? 'now()' : 'NULL'}, ${p(call.scheduledAt)}::timestamptz,
+               ${agent}::bigint, ${p(call.menuId)}::bigint, eu.id, ${p(call.outTicketId)}::text, ${p(call.outTicketUrl)}::text, ${p(call.recordingPermission)},
+               ${p(call.offerType)}::text, ${offerEvents}, ${outboundNumber}, 1, now()
+          FROM eu, gate
+        RETURNING id, status, end_user_id),
+      parts AS (
+        INSERT INTO participants (call_id, type, agent_id, end_user_id, created_at, updated_at)
+        SELECT c.id, 'agent', ${agent}::bigint, NULL, now(), now() FROM c WHERE ${agent}::bigint IS NOT NULL
+        UNION ALL
+        SELECT c.id, 'end_user', NULL, c.end_user_id, now(), now() FROM c),
+      ev AS (
+        INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, created_at)
+        SELECT c.id, 1, 'created', NULL, c.status, ${p(JSON.stringify(call.eventData))}::jsonb || jsonb_build_object('end_user_id', c.end_user_id), now() FROM c),
+      idem AS (
+        UPDATE idempotency_keys k SET call_id = c.id, status = 201 FROM c
+         WHERE k.company_id = ${company} AND k.key = ${p(call.idempotencyKey)}::text)
+      SELECT id FROM c`;
+    try {
+      const rows: Array<{ id: string }> = await manager.query(sql, params);
+      return rows.length > 0 ? { id: rows[0].id } : { refused: 'agent_not_available' };
+    } catch (error) {
+      const constraint = (error as { constraint?: string; driverError?: { constraint?: string } }).driverError?.constraint ?? (error as { constraint?: string }).constraint;
+      if (constraint === 'calls_one_live_call_per_agent') return { refused: 'agent_not_available' };
+      if (constraint === 'calls_one_pending_callback') return { refused: 'pending_callback' };
+      throw error;
+    }
+  }
+
+  async findView(companyId: string, callId: string, manager: EntityManager = this.db.manager): Promise<CallViewRow | null> {
+    const rows = await manager.query(`SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE c.company_id = $1 AND c.id = $2`, [companyId, callId]);
+    return rows[0] ?? null;
+  }
+
+  async list(filter: CallListFilter): Promise<{ rows: CallViewRow[]; total: number }> {
+    const params: unknown[] = [filter.companyId];
+    const where = ['c.company_id = $1'];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.status) add('c.status = ?', filter.status);
+    if (filter.callType) add('c.call_type = ?', filter.callType);
+    if (filter.createdFrom) add('c.created_at >= ?', filter.createdFrom);
+    if (filter.createdTo) add('c.created_at <= ?', filter.createdTo);
+    if (filter.updatedFrom) add('c.updated_at >= ?', filter.updatedFrom);
+    if (filter.updatedTo) add('c.updated_at <= ?', filter.updatedTo);
+    const whereSql = where.join(' AND ');
+    // Sort column and direction come from a fixed list, never from the client's text.
+    const nulls = filter.sortColumn === 'scheduled_at' ? (filter.sortDirection === 'ASC' ? ' NULLS LAST' : ' NULLS FIRST') : '';
+    const order = `c.${filter.sortColumn} ${filter.sortDirection}${nulls}, c.id ${filter.sortDirection}`;
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query(`SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE ${whereSql} ORDER BY ${order} LIMIT ${filter.limit} OFFSET ${filter.offset}`, params),
+      this.db.query(`SELECT count(*)::int AS total FROM calls c WHERE ${whereSql}`, params),
+    ]);
+    return { rows, total };
+  }
+
+  async events(companyId: string, callId: string): Promise<Array<Record<string, unknown>> | null> {
+    const rows = await this.db.query(
+      `SELECT e.seq, e.type, e.from_status, e.to_status, e.data, e.event_id, e.created_at
+         FROM calls c LEFT JOIN call_events e ON e.call_id = c.id
+        WHERE c.company_id = $1 AND c.id = $2 ORDER BY e.seq`,
+      [companyId, callId],
+    );
+    if (rows.length === 0) return null;
+    return rows.filter((r: { seq: number | null }) => r.seq !== null);
+  }
+}
