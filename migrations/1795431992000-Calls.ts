@@ -138,7 +138,7 @@ export class Calls1795431992000 implements MigrationInterface {
         to_status    text NOT NULL,
         data         jsonb NOT NULL DEFAULT '{}',
         event_id     text,
-        response     jsonb,
+        response     json,
         created_at   timestamptz NOT NULL,
         UNIQUE (call_id, seq)
       )`);
@@ -163,7 +163,7 @@ export class Calls1795431992000 implements MigrationInterface {
         request_hash  text NOT NULL,
         call_id       bigint REFERENCES calls(id) ON DELETE SET NULL,
         status        integer,
-        response      jsonb,
+        response      json,
         created_at    timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (company_id, key)
       )`);

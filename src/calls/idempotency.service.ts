@@ -97,7 +97,7 @@ export class IdempotencyService {
   }
 
   private async complete(companyId: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.db.query(`UPDATE idempotency_keys SET status = $3, response = $4::jsonb WHERE company_id = $1 AND key = $2`, [companyId, key, status, JSON.stringify(body)]);
+    await this.db.query(`UPDATE idempotency_keys SET status = $3, response = $4::json WHERE company_id = $1 AND key = $2`, [companyId, key, status, JSON.stringify(body)]);
   }
 }
 

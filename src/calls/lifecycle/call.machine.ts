@@ -136,6 +136,7 @@ export type CallEvent =
   | { type: 'finish_action_only' }
   | { type: 'recover' };
 export type CallEventType = CallEvent['type'];
+export type EventOf<T extends CallEventType> = Extract<CallEvent, { type: T }>;
 
 // Event types, in the order of the spec's event table.
 export const CALL_EVENT_TYPES = [
@@ -259,9 +260,9 @@ const hangupToFailed = (failReason: FailureCode, agentOnCall: boolean) =>
     actions: [
       {
         type: 'endCall',
-        params: ({ event }: { event: CallEvent }) => ({
+        params: ({ event }: { event: EventOf<'hangup'> }) => ({
           failReason,
-          disconnectedBy: event.type === 'hangup' ? event.disconnectedBy ?? 'disconnected_by_unknown' : undefined,
+          disconnectedBy: event.disconnectedBy ?? 'disconnected_by_unknown',
         }),
       },
       { type: 'participantsTo', params: { status: 'finished' } },
@@ -275,8 +276,7 @@ const failToFailed = (agentOnCall: boolean) =>
     actions: [
       {
         type: 'endCall',
-        params: ({ event }: { event: CallEvent }) =>
-          event.type === 'fail' ? { failReason: event.failReason, failDetails: event.failDetails } : {},
+        params: ({ event }: { event: EventOf<'fail'> }) => ({ failReason: event.failReason, failDetails: event.failDetails }),
       },
       { type: 'participantsTo', params: { status: 'finished' } },
       ...(agentOnCall ? [{ type: 'releaseAgent' } as const] : []),
@@ -288,10 +288,10 @@ const deflectToDeflected = {
   actions: [
     {
       type: 'setDeflection',
-      params: ({ event }: { event: CallEvent }) =>
-        event.type === 'deflect'
-          ? { deflection: event.deflection, deflectionDetails: event.deflectionDetails }
-          : { deflection: 'no_deflection' as const, deflectionDetails: [] },
+      params: ({ event }: { event: EventOf<'deflect'> }) => ({
+        deflection: event.deflection,
+        deflectionDetails: event.deflectionDetails,
+      }),
     },
     { type: 'endCall', params: {} },
     { type: 'participantsTo', params: { status: 'finished' } },
@@ -303,9 +303,7 @@ const startVoicemail = {
   actions: [
     {
       type: 'setVoicemail',
-      params: ({ event }: { event: CallEvent }) => ({
-        voicemailReason: event.type === 'start_voicemail' ? event.voicemailReason : ('not_voicemail' as const),
-      }),
+      params: ({ event }: { event: EventOf<'start_voicemail'> }) => ({ voicemailReason: event.voicemailReason }),
     },
   ],
 } as const;

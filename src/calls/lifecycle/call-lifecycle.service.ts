@@ -1,0 +1,268 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ApiError } from '../../common/api-error';
+import { CallMessages } from '../call-messages';
+import { CallObject, presentCall } from '../call.presenter';
+import { CallsRepository } from '../calls.repository';
+import { ClientEvent, LifecycleMessages as M, parseEventRequest } from './call-event-input';
+import { CallProjection, contextOf, eventTime, eventToLog, project } from './call-projection';
+import { CallEffect, CallEvent, CallStatus, acceptsEventType, applyEvent, canApply, snapshotOf } from './call.machine';
+
+// A call row locked for an event, with what the machine and the reducer need.
+export interface LockedCall extends CallProjection {
+  id: string;
+  company_id: string;
+  parent_id: string | null;
+  last_seq: number;
+  clock: Date; // the database's clock when the lock was taken
+  open_transfer_from_agent_id: number | null;
+}
+
+const LOCK_COLUMNS = `
+  c.id, c.company_id, c.parent_id, c.status, c.created_at, c.queued_at, c.assigned_at, c.connected_at, c.ends_at,
+  c.agent_id::int AS agent_id, c.menu_id::int AS menu_id, c.hold_ms::float8 AS hold_ms, c.hold_started_at, c.voip_provider,
+  c.fail_reason, c.fail_details, c.disconnected_by, c.deflection, c.deflection_details, c.voicemail_reason, c.recording_url,
+  jsonb_array_length(c.offer_events) AS offers, c.last_seq, clock_timestamp() AS clock,
+  (SELECT json_build_object('to_agent_id', t.to_agent_id::int, 'to_menu_id', t.to_menu_id::int, 'from_agent_id', t.from_agent_id::int)
+     FROM transfers t WHERE t.call_id = c.id AND t.status = 'transferring') AS open_transfer`;
+
+// The one way a call's status changes: from a client's event, the scheduler's
+// dispatch or the engine's own recover. In one transaction: lock the call,
+// rebuild the machine's snapshot, refuse what the machine refuses, compute
+// the next snapshot with the pure transition, write the call, participants,
+// transfers, agents and the event-log row, commit.
+@Injectable()
+export class CallLifecycleService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly calls: CallsRepository,
+  ) {}
+
+  // POST /apps/api/v1/calls/:id/events
+  async applyClientEvent(companyId: string, callId: string, body: unknown): Promise<{ call: CallObject; replayed: boolean }> {
+    const { event: input, eventId } = parseEventRequest(body);
+    if (!/^[1-9]\d{0,17}$/.test(callId)) throw ApiError.notFound(CallMessages.callNotFound(callId));
+    try {
+      return await this.db.transaction(async (manager) => {
+        const locked = await this.lock(manager, `c.company_id = $1 AND c.id = $2`, [companyId, callId], eventId);
+        if (!locked) throw ApiError.notFound(CallMessages.callNotFound(callId));
+        if (locked.replay) return { call: locked.replay, replayed: true };
+        const event = await this.resolve(manager, companyId, input, locked.call.status);
+        await this.applyLocked(manager, locked.call, event, eventId);
+        const call = presentCall((await this.calls.findView(companyId, callId, manager))!);
+        if (eventId) await manager.query(`UPDATE call_events SET response = $3 WHERE call_id = $1 AND event_id = $2`, [callId, eventId, JSON.stringify(call)]);
+        return { call, replayed: false };
+      });
+    } catch (error) {
+      // The database's own guard: an agent on two live calls at once.
+      if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'calls_one_live_call_per_agent') {
+        throw ApiError.conflict(M.agentNotAvailable);
+      }
+      throw error;
+    }
+  }
+
+  // Locks one call (FOR UPDATE) and reads it; with an event id, also the
+  // answer recorded when that event was first applied.
+  async lock(manager: EntityManager, where: string, params: unknown[], eventId: string | null = null): Promise<{ call: LockedCall; replay: CallObject | null } | null> {
+    const replay = eventId === null ? 'NULL' : `(SELECT e.response FROM call_events e WHERE e.call_id = c.id AND e.event_id = $${params.length + 1})`;
+    const rows = await manager.query(`SELECT ${LOCK_COLUMNS}, ${replay} AS replay FROM calls c WHERE ${where} FOR UPDATE OF c`, eventId === null ? params : [...params, eventId]);
+    if (rows.length === 0) return null;
+    return { call: toLocked(rows[0]), replay: rows[0].replay ?? null };
+  }
+
+  // Applies a resolved event to a call locked by this transaction.
+  async applyLocked(manager: EntityManager, call: LockedCall, event: CallEvent, eventId: string | null = null): Promise<CallStatus> {
+    if (!acceptsEventType(call.status, event.type)) throw ApiError.conflict(M.notAllowed(event.type, call.status));
+    const snapshot = snapshotOf(call.status, contextOf(call));
+    if (!canApply(snapshot, event)) {
+      const agentBusy = (event.type === 'assign' && !event.agentAvailable) || (event.type === 'transfer' && event.toAgentId !== undefined && !event.toAgentAvailable);
+      throw ApiError.conflict(agentBusy ? M.agentNotAvailable : M.notAllowed(event.type, call.status));
+    }
+    const applied = applyEvent(snapshot, event);
+    const at = eventTime(call, new Date(call.clock));
+
+    // Effects on other tables, each seeing the call as the effects before it left it.
+    let running: LockedCall = call;
+    let appendedOffer: { casting_time: string; group: string } | null = null;
+    for (const effect of applied.actions) {
+      await this.carryOut(manager, running, effect, at);
+      if (effect.type === 'appendOffer') appendedOffer = { casting_time: at.toISOString(), group: effect.params.group };
+      running = { ...running, ...project(running, applied.status, [effect], at) };
+    }
+    const next = project(call, applied.status, applied.actions, at);
+
+    await manager.query(
+      `WITH updated AS (
+         UPDATE calls SET status = $2, queued_at = $3, assigned_at = $4, connected_at = $5, ends_at = $6, agent_id = $7, menu_id = $8,
+                hold_ms = $9, hold_started_at = $10, voip_provider = $11, fail_reason = $12, fail_details = $13, disconnected_by = $14,
+                deflection = $15, deflection_details = $16, voicemail_reason = $17, recording_url = $18,
+                offer_events = CASE WHEN $19::jsonb IS NULL THEN offer_events ELSE offer_events || jsonb_build_array($19::jsonb) END,
+                last_seq = last_seq + 1, updated_at = $20
+          WHERE id = $1 RETURNING last_seq)
+       INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, event_id, created_at)
+       SELECT $1, last_seq, $21, $22, $2, $23, $24, $20 FROM updated`,
+      [
+        call.id, next.status, next.queued_at, next.assigned_at, next.connected_at, next.ends_at, next.agent_id, next.menu_id,
+        Math.round(next.hold_ms), next.hold_started_at, next.voip_provider, next.fail_reason, next.fail_details, next.disconnected_by,
+        next.deflection, JSON.stringify(next.deflection_details), next.voicemail_reason, next.recording_url,
+        appendedOffer ? JSON.stringify(appendedOffer) : null, at, event.type, call.status, JSON.stringify(eventToLog(event)), eventId,
+      ],
+    );
+    return next.status;
+  }
+
+  // The database side of one effect, beyond the call's own columns.
+  private async carryOut(manager: EntityManager, call: LockedCall, effect: CallEffect, at: Date): Promise<void> {
+    switch (effect.type) {
+      case 'assignAgent':
+        await manager.query(`UPDATE agents SET status = 'busy', updated_at = $2 WHERE id = $1`, [effect.params.agentId, at]);
+        await manager.query(`INSERT INTO participants (call_id, type, agent_id, status, created_at, updated_at) VALUES ($1, 'agent', $2, 'waiting', $3, $3)`, [call.id, effect.params.agentId, at]);
+        return;
+      case 'agentParticipantFails':
+        await manager.query(
+          `UPDATE participants SET status = 'failed', ended_at = $2, fail_reason = $3, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`,
+          [call.id, at, effect.params.failReason],
+        );
+        return;
+      case 'releaseAgent':
+        if (call.agent_id !== null) await this.release(manager, call.agent_id, at);
+        return;
+      case 'participantsTo':
+        if (effect.params.status === 'connected') {
+          await manager.query(`UPDATE participants SET status = 'connected', connected_at = $2, hold_ms = 0, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at]);
+        } else if (effect.params.status === 'finished') {
+          await manager.query(`UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at]);
+        } else {
+          await manager.query(`UPDATE participants SET status = $3, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at, effect.params.status]);
+        }
+        return;
+      case 'closeHold':
+        if (call.hold_started_at) {
+          await manager.query(`UPDATE participants SET hold_ms = coalesce(hold_ms, 0) + $3, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [
+            call.id,
+            at,
+            at.getTime() - call.hold_started_at.getTime(),
+          ]);
+        }
+        return;
+      case 'openTransfer':
+        await manager.query(
+          `INSERT INTO transfers (call_id, status, from_menu_id, to_menu_id, from_agent_id, to_agent_id, created_at, updated_at)
+           VALUES ($1, 'transferring', $2, $3, $4, $5, $6, $6)`,
+          [call.id, call.menu_id, effect.params.toMenuId ?? null, call.agent_id, effect.params.toAgentId ?? null, at],
+        );
+        // The target agent is held for this call until the transfer ends.
+        if (effect.params.toAgentId !== undefined) await manager.query(`UPDATE agents SET status = 'busy', updated_at = $2 WHERE id = $1`, [effect.params.toAgentId, at]);
+        return;
+      case 'completeTransfer': {
+        await manager.query(`UPDATE transfers SET status = 'transferred', updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at]);
+        const toAgent = call.open_transfer?.to_agent_id;
+        if (toAgent != null) {
+          await manager.query(`UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [call.id, at]);
+          await manager.query(
+            `INSERT INTO participants (call_id, type, agent_id, status, connected_at, hold_ms, created_at, updated_at) VALUES ($1, 'agent', $2, 'connected', $3, 0, $3, $3)`,
+            [call.id, toAgent, at],
+          );
+          if (call.agent_id !== null && call.agent_id !== toAgent) await this.release(manager, call.agent_id, at);
+        }
+        return;
+      }
+      case 'failTransfer':
+        await manager.query(`UPDATE transfers SET status = 'failed', fail_reason = $3, updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at, effect.params.failReason]);
+        if (call.open_transfer?.to_agent_id != null) await this.release(manager, call.open_transfer.to_agent_id, at);
+        return;
+      case 'recoverParent':
+        if (call.parent_id !== null) {
+          const parent = await this.lock(manager, `c.id = $1`, [call.parent_id]);
+          if (parent && parent.call.status === 'failed') await this.applyLocked(manager, parent.call, { type: 'recover' });
+        }
+        return;
+      default:
+        return; // the call's own columns: written from the projection
+    }
+  }
+
+  private async release(manager: EntityManager, agentId: number, at: Date): Promise<void> {
+    await manager.query(`UPDATE agents SET status = 'available', updated_at = $2 WHERE id = $1 AND status = 'busy'`, [agentId, at]);
+  }
+
+  // References in the client's event, resolved in the transaction; agents
+  // are locked so two calls cannot take one agent at the same moment.
+  private async resolve(manager: EntityManager, companyId: string, input: ClientEvent, status: CallStatus): Promise<CallEvent> {
+    // An event the status never takes is refused before any lookup.
+    if (!acceptsEventType(status, input.type)) throw ApiError.conflict(M.notAllowed(input.type, status));
+    switch (input.type) {
+      case 'select_menu': {
+        const [menu] = await manager.query(
+          `SELECT m.id::int AS id, NOT EXISTS (SELECT 1 FROM menus k WHERE k.parent_id = m.id AND NOT k.deleted) AS leaf
+             FROM menus m WHERE m.company_id = $1 AND m.id = $2 AND NOT m.deleted`,
+          [companyId, input.menuId],
+        );
+        if (!menu) throw ApiError.badRequest(M.menuNotFound(input.menuId));
+        return { type: 'select_menu', menuId: menu.id, menuIsLeaf: menu.leaf };
+      }
+      case 'assign': {
+        const agent = await this.agent(manager, companyId, input.agentEmail, 'agent_email', true);
+        return { type: 'assign', agentId: agent.id, agentAvailable: agent.status === 'available' };
+      }
+      case 'read_voicemail': {
+        const agent = await this.agent(manager, companyId, input.agentEmail, 'agent_email', false);
+        return { type: 'read_voicemail', agentId: agent.id };
+      }
+      case 'transfer': {
+        if ('toMenuId' in input) {
+          const [menu] = await manager.query(`SELECT id::int AS id FROM menus WHERE company_id = $1 AND id = $2 AND NOT deleted`, [companyId, input.toMenuId]);
+          if (!menu) throw ApiError.badRequest(M.menuNotFound(input.toMenuId));
+          return { type: 'transfer', toMenuId: menu.id };
+        }
+        const agent = await this.agent(manager, companyId, input.toAgentEmail, 'to_agent_email', true);
+        return { type: 'transfer', toAgentId: agent.id, toAgentAvailable: agent.status === 'available' };
+      }
+      default:
+        return input;
+    }
+  }
+
+  private async agent(manager: EntityManager, companyId: string, email: string, field: string, lock: boolean): Promise<{ id: number; status: string }> {
+    const [agent] = await manager.query(
+      `SELECT id::int AS id, status FROM agents WHERE company_id = $1 AND lower(email) = lower($2)${lock ? ' FOR UPDATE' : ''}`,
+      [companyId, email],
+    );
+    if (!agent) throw ApiError.badRequest(M.agentNotFound(field));
+    return agent;
+  }
+}
+
+function toLocked(row: Record<string, any>): LockedCall {
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return {
+    id: String(row.id),
+    company_id: String(row.company_id),
+    parent_id: row.parent_id === null ? null : String(row.parent_id),
+    status: row.status,
+    created_at: new Date(row.created_at),
+    queued_at: date(row.queued_at),
+    assigned_at: date(row.assigned_at),
+    connected_at: date(row.connected_at),
+    ends_at: date(row.ends_at),
+    agent_id: row.agent_id,
+    menu_id: row.menu_id,
+    hold_ms: Number(row.hold_ms),
+    hold_started_at: date(row.hold_started_at),
+    voip_provider: row.voip_provider,
+    fail_reason: row.fail_reason,
+    fail_details: row.fail_details,
+    disconnected_by: row.disconnected_by,
+    deflection: row.deflection,
+    deflection_details: row.deflection_details,
+    voicemail_reason: row.voicemail_reason,
+    recording_url: row.recording_url,
+    offers: Number(row.offers),
+    open_transfer: row.open_transfer ? { to_agent_id: row.open_transfer.to_agent_id, to_menu_id: row.open_transfer.to_menu_id } : null,
+    open_transfer_from_agent_id: row.open_transfer?.from_agent_id ?? null,
+    last_seq: Number(row.last_seq),
+    clock: new Date(row.clock),
+  };
+}
