@@ -9,6 +9,7 @@ import { databaseOptions } from './database/database-options';
 import { HealthController } from './health/health.controller';
 import { MenusModule } from './menus/menus.module';
 import { OutboundNumbersModule } from './outbound-numbers/outbound-numbers.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
         OutboundNumbersModule,
         ContactsModule,
         CallsModule,
+        SchedulingModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: AppConfig, useValue: config }],

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import { createApp } from './app';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
@@ -7,7 +7,9 @@ import { EmbeddedDatabase } from './database/embedded-database';
 import { migrateDatabase } from './database/migrate-database';
 import { seedDemoCompany } from './demo/demo-seed';
 
-const logger = new Logger('Switchboard', { timestamp: true });
+// JSON from the first line on, as the app's own logs.
+Logger.overrideLogger(new ConsoleLogger({ json: true }));
+const logger = new Logger('Switchboard');
 
 async function main(): Promise<void> {
   let config: AppConfig;

@@ -377,7 +377,13 @@ export class CallsService {
 const FIRST_OFFER_GROUP = 'Group 1';
 
 function isAfterHours(menu: MenuForCall, at: Date): boolean {
-  return menu.state === 'after_hours' || (menu.business_hours != null && !isWithinBusinessHours(menu.business_hours as BusinessHours, at));
+  return isMenuAfterHours(menu.state, menu.business_hours, at);
+}
+
+// A menu is after hours by its state, or outside its business hours (wall-
+// clock time in its zone) at that instant.
+export function isMenuAfterHours(state: string, hours: unknown, at: Date): boolean {
+  return state === 'after_hours' || (hours != null && !isWithinBusinessHours(hours as BusinessHours, at));
 }
 
 function endUserOf(contact: Contact | null, number: string | null): NewCall['endUser'] {

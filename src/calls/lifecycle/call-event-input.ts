@@ -2,7 +2,8 @@
 // leaving references (agents by e-mail, menus by id) for the service to
 // resolve inside its transaction. Anything malformed is a 400 naming the field.
 import { ApiError } from '../../common/api-error';
-import { isBody } from '../call-request';
+import { CallMessages } from '../call-messages';
+import { isBody, parseInstant } from '../call-request';
 import {
   CLIENT_EVENT_TYPES,
   CallEvent,
@@ -103,6 +104,15 @@ function parseFields(type: ClientEvent['type'], body: Record<string, unknown>): 
       return { type, voicemailReason: oneOf(body.voicemail_reason, 'voicemail_reason', VOICEMAIL_REASONS.filter((r) => r !== 'not_voicemail')) as Exclude<VoicemailReason, 'not_voicemail'> };
     case 'leave_voicemail':
       return { type, recordingUrl: url(body.recording_url, 'recording_url') };
+    case 'reschedule': {
+      // As at creation: given, well formed, in the future (the menu's hours
+      // at that time are checked with the call's menu, in the service).
+      if (body.scheduled_at === undefined || body.scheduled_at === null || body.scheduled_at === '') throw ApiError.badRequest(CallMessages.scheduledAtRequired);
+      const at = parseInstant(body.scheduled_at);
+      if (!at) throw ApiError.badRequest(CallMessages.scheduledAtNotWellFormed);
+      if (at.getTime() <= Date.now()) throw ApiError.badRequest(CallMessages.scheduledAtNotInFuture);
+      return { type, scheduledAt: at.toISOString() };
+    }
     default:
       return { type } as ClientEvent;
   }

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ApiError } from '../../common/api-error';
 import { CallMessages } from '../call-messages';
 import { CallObject, presentCall } from '../call.presenter';
+import { isMenuAfterHours } from '../calls.service';
 import { CallsRepository } from '../calls.repository';
 import { ClientEvent, LifecycleMessages as M, parseEventRequest } from './call-event-input';
 import { CallProjection, contextOf, eventTime, eventToLog, project } from './call-projection';
@@ -20,7 +21,7 @@ export interface LockedCall extends CallProjection {
 }
 
 const LOCK_COLUMNS = `
-  c.id, c.company_id, c.parent_id, c.status, c.created_at, c.queued_at, c.assigned_at, c.connected_at, c.ends_at,
+  c.id, c.company_id, c.parent_id, c.status, c.created_at, c.scheduled_at, c.queued_at, c.assigned_at, c.connected_at, c.ends_at,
   c.agent_id::int AS agent_id, c.menu_id::int AS menu_id, c.hold_ms::float8 AS hold_ms, c.hold_started_at, c.voip_provider,
   c.fail_reason, c.fail_details, c.disconnected_by, c.deflection, c.deflection_details, c.voicemail_reason, c.recording_url,
   jsonb_array_length(c.offer_events) AS offers, c.last_seq, clock_timestamp() AS clock,
@@ -48,7 +49,7 @@ export class CallLifecycleService {
         const locked = await this.lock(manager, `c.company_id = $1 AND c.id = $2`, [companyId, callId], eventId);
         if (!locked) throw ApiError.notFound(CallMessages.callNotFound(callId));
         if (locked.replay) return { call: locked.replay, replayed: true };
-        const event = await this.resolve(manager, companyId, input, locked.call.status);
+        const event = await this.resolve(manager, companyId, input, locked.call);
         await this.applyLocked(manager, locked.call, event, eventId);
         const call = presentCall((await this.calls.findView(companyId, callId, manager))!);
         if (eventId) await manager.query(`UPDATE call_events SET response = $3 WHERE call_id = $1 AND event_id = $2`, [callId, eventId, JSON.stringify(call)]);
@@ -70,6 +71,22 @@ export class CallLifecycleService {
     const rows = await manager.query(`SELECT ${LOCK_COLUMNS}, ${replay} AS replay FROM calls c WHERE ${where} FOR UPDATE OF c`, eventId === null ? params : [...params, eventId]);
     if (rows.length === 0) return null;
     return { call: toLocked(rows[0]), replay: rows[0].replay ?? null };
+  }
+
+  // The scheduler's claim: due scheduled calls (by the database's clock),
+  // oldest first, locked; calls another transaction holds are skipped, so
+  // any number of instances share the work and none dispatches a call twice.
+  async dispatchDue(limit: number, companyId: string | null = null): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const rows = await manager.query(
+        `SELECT ${LOCK_COLUMNS} FROM calls c
+          WHERE c.status = 'scheduled' AND c.scheduled_at <= now()${companyId === null ? '' : ' AND c.company_id = $2'}
+          ORDER BY c.scheduled_at, c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED`,
+        companyId === null ? [limit] : [limit, companyId],
+      );
+      for (const row of rows) await this.applyLocked(manager, toLocked(row), { type: 'dispatch' });
+      return rows.length;
+    });
   }
 
   // Applies a resolved event to a call locked by this transaction.
@@ -99,7 +116,7 @@ export class CallLifecycleService {
                 hold_ms = $9, hold_started_at = $10, voip_provider = $11, fail_reason = $12, fail_details = $13, disconnected_by = $14,
                 deflection = $15, deflection_details = $16, voicemail_reason = $17, recording_url = $18,
                 offer_events = CASE WHEN $19::jsonb IS NULL THEN offer_events ELSE offer_events || jsonb_build_array($19::jsonb) END,
-                last_seq = last_seq + 1, updated_at = $20
+                scheduled_at = $25, last_seq = last_seq + 1, updated_at = $20
           WHERE id = $1 RETURNING last_seq)
        INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, event_id, created_at)
        SELECT $1, last_seq, $21, $22, $2, $23, $24, $20 FROM updated`,
@@ -108,6 +125,7 @@ export class CallLifecycleService {
         Math.round(next.hold_ms), next.hold_started_at, next.voip_provider, next.fail_reason, next.fail_details, next.disconnected_by,
         next.deflection, JSON.stringify(next.deflection_details), next.voicemail_reason, next.recording_url,
         appendedOffer ? JSON.stringify(appendedOffer) : null, at, event.type, call.status, JSON.stringify(eventToLog(event)), eventId,
+        next.scheduled_at,
       ],
     );
     return next.status;
@@ -190,10 +208,15 @@ export class CallLifecycleService {
 
   // References in the client's event, resolved in the transaction; agents
   // are locked so two calls cannot take one agent at the same moment.
-  private async resolve(manager: EntityManager, companyId: string, input: ClientEvent, status: CallStatus): Promise<CallEvent> {
+  private async resolve(manager: EntityManager, companyId: string, input: ClientEvent, call: LockedCall): Promise<CallEvent> {
     // An event the status never takes is refused before any lookup.
-    if (!acceptsEventType(status, input.type)) throw ApiError.conflict(M.notAllowed(input.type, status));
+    if (!acceptsEventType(call.status, input.type)) throw ApiError.conflict(M.notAllowed(input.type, call.status));
     switch (input.type) {
+      case 'reschedule': {
+        const [menu] = call.menu_id === null ? [] : await manager.query(`SELECT state, business_hours FROM menus WHERE id = $1`, [call.menu_id]);
+        if (menu && isMenuAfterHours(menu.state, menu.business_hours, new Date(input.scheduledAt))) throw ApiError.badRequest(CallMessages.afterHours);
+        return input;
+      }
       case 'select_menu': {
         const [menu] = await manager.query(
           `SELECT m.id::int AS id, NOT EXISTS (SELECT 1 FROM menus k WHERE k.parent_id = m.id AND NOT k.deleted) AS leaf
@@ -243,6 +266,7 @@ function toLocked(row: Record<string, any>): LockedCall {
     parent_id: row.parent_id === null ? null : String(row.parent_id),
     status: row.status,
     created_at: new Date(row.created_at),
+    scheduled_at: date(row.scheduled_at),
     queued_at: date(row.queued_at),
     assigned_at: date(row.assigned_at),
     connected_at: date(row.connected_at),

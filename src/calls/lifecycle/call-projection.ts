@@ -9,6 +9,7 @@ import { CallContext, CallEffect, CallEvent, CallStatus, applyEvent, snapshotOf 
 export interface CallProjection {
   status: CallStatus;
   created_at: Date;
+  scheduled_at: Date | null;
   queued_at: Date | null;
   assigned_at: Date | null;
   connected_at: Date | null;
@@ -33,7 +34,7 @@ export interface CallProjection {
 export interface CreatedEvent {
   to_status: string;
   created_at: Date;
-  data: { agent_id?: number | null; menu_id?: number | null; call_type?: string };
+  data: { agent_id?: number | null; menu_id?: number | null; call_type?: string; scheduled_at?: string | null };
 }
 
 export function initialProjection(created: CreatedEvent): CallProjection {
@@ -42,6 +43,7 @@ export function initialProjection(created: CreatedEvent): CallProjection {
   return {
     status,
     created_at: at,
+    scheduled_at: created.data.scheduled_at ? new Date(created.data.scheduled_at) : null,
     queued_at: status === 'queued' ? at : null,
     assigned_at: status === 'assigned' ? at : null,
     connected_at: null,
@@ -86,6 +88,9 @@ export function project(call: CallProjection, status: CallStatus, effects: CallE
         break;
       case 'setMenu':
         next.menu_id = effect.params.menuId;
+        break;
+      case 'setSchedule':
+        next.scheduled_at = new Date(effect.params.scheduledAt);
         break;
       case 'appendOffer':
         next.offers += 1;

@@ -26,6 +26,8 @@ const SPEC_TRANSITIONS: Array<[CallStatus, CallEventType, CallStatus, string?]> 
   ['selecting', 'select_menu', 'queued', 'menuIsLeaf'],
   ['scheduled', 'dispatch', 'queued'],
   ['scheduled', 'cancel', 'failed'],
+  // Issue 5's rescheduling; not in the spec's table.
+  ['scheduled', 'reschedule', 'scheduled'],
   ['queued', 'offer', 'queued'],
   ['queued', 'assign', 'assigned', 'agentAvailable'],
   ['assigned', 'decline', 'queued'],
@@ -74,6 +76,7 @@ const SAMPLES: Record<CallEventType, CallEvent[]> = {
   ],
   dispatch: [{ type: 'dispatch' }],
   cancel: [{ type: 'cancel' }],
+  reschedule: [{ type: 'reschedule', scheduledAt: '2030-01-01T10:00:00.000Z' }],
   offer: [{ type: 'offer', group: 'g1' }],
   assign: [
     { type: 'assign', agentId: 7, agentAvailable: true },
@@ -147,6 +150,13 @@ const CASES: Case[] = [
     event: { type: 'dispatch' },
     to: 'queued',
     actions: [{ type: 'stamp', params: { field: 'queued_at' } }],
+  },
+  {
+    name: 'reschedule moves a scheduled call to another time',
+    from: 'scheduled',
+    event: { type: 'reschedule', scheduledAt: '2030-01-01T10:00:00.000Z' },
+    to: 'scheduled',
+    actions: [{ type: 'setSchedule', params: { scheduledAt: '2030-01-01T10:00:00.000Z' } }],
   },
   {
     name: 'cancel fails a scheduled call with eu_canceled',

@@ -112,6 +112,9 @@ export type CallEvent =
   | { type: 'select_menu'; menuId: number; menuIsLeaf: boolean }
   | { type: 'dispatch' }
   | { type: 'cancel' }
+  // Not in the spec's table: moving a booked call to another time (issue 5).
+  // The machine decides it as every other change: only while `scheduled`.
+  | { type: 'reschedule'; scheduledAt: string }
   | { type: 'offer'; group: string }
   | { type: 'assign'; agentId: number; agentAvailable: boolean }
   | { type: 'decline' }
@@ -143,6 +146,7 @@ export const CALL_EVENT_TYPES = [
   'select_menu',
   'dispatch',
   'cancel',
+  'reschedule',
   'offer',
   'assign',
   'decline',
@@ -178,6 +182,7 @@ export type ParticipantStatus = 'connecting' | 'connected' | 'finished';
 export interface CallEffectParams {
   stamp: { field: StampField };
   setMenu: { menuId: number };
+  setSchedule: { scheduledAt: string };
   appendOffer: { group: string };
   assignAgent: { agentId: number };
   releaseAgent: Record<string, never>;
@@ -232,6 +237,7 @@ const lifecycle = setup({
   actions: {
     stamp: effect<'stamp'>(),
     setMenu: effect<'setMenu'>(),
+    setSchedule: effect<'setSchedule'>(),
     appendOffer: effect<'appendOffer'>(),
     assignAgent: effect<'assignAgent'>(),
     releaseAgent: bareEffect(),
@@ -448,6 +454,7 @@ export const callMachine = lifecycle.createMachine({
     scheduled: {
       on: {
         dispatch: { target: 'queued', actions: [{ type: 'stamp', params: { field: 'queued_at' } }] },
+        reschedule: { actions: [{ type: 'setSchedule', params: ({ event }) => ({ scheduledAt: event.scheduledAt }) }] },
         cancel: {
           target: 'failed',
           actions: [

@@ -14,6 +14,7 @@ export const SAMPLE_EVENTS: CallEvent[] = [
   { type: 'select_menu', menuId: 3, menuIsLeaf: true },
   { type: 'dispatch' },
   { type: 'cancel' },
+  { type: 'reschedule', scheduledAt: '2030-01-01T10:00:00.000Z' },
   { type: 'offer', group: 'group-1' },
   { type: 'assign', agentId: 1, agentAvailable: false },
   { type: 'assign', agentId: 1, agentAvailable: true },

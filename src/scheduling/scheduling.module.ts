@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CallsModule } from '../calls/calls.module';
+import { DueCallDispatcher } from './due-call-dispatcher';
+import { ScheduledCallsController } from './scheduled-calls.controller';
+
+@Module({
+  imports: [CallsModule],
+  controllers: [ScheduledCallsController],
+  providers: [DueCallDispatcher],
+  exports: [DueCallDispatcher],
+})
+export class SchedulingModule {}
