@@ -10,6 +10,7 @@ const common = { rootDir: '.', testEnvironment: 'node', moduleFileExtensions: ['
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
   projects: [
     // Pure logic beside the code: no database.
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },

@@ -15,6 +15,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = this.toResponse(error, request);
     if (status >= 500) {
+      // A 503 (database down) is logged too: an outage should be visible.
       this.logger.error({ message: 'unhandled error', requestId: request.id, method: request.method, url: request.url, error: describe(error) });
     }
     void reply.status(status).send(body);
@@ -31,8 +32,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       return { status: fastifyStatus, body: { message: clientMessage(error as Error & { code?: string }) } };
     }
+    if (isDatabaseUnavailable(error)) return { status: 503, body: { message: 'Database unavailable', request_id: request.id } };
     return { status: 500, body: { message: 'Internal server error', request_id: request.id } };
   }
+}
+
+// The database is down or restarting (refused, timed out, shut down):
+// a 503 the client may retry, not a bug.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+function isDatabaseUnavailable(error: unknown): boolean {
+  const candidates = [error, (error as { driverError?: unknown })?.driverError, (error as { cause?: unknown })?.cause];
+  return candidates.some((e) => {
+    const code = (e as { code?: string })?.code;
+    const message = (e as { message?: string })?.message ?? '';
+    return (code !== undefined && UNAVAILABLE_CODES.has(code)) || /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/.test(message);
+  });
 }
 
 function messageOf(response: string | object): string {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -73,6 +73,12 @@ export class EmbeddedDatabase {
       process.removeListener('exit', this.killOnExit);
     })();
     return this.stopping;
+  }
+
+  // Deletes the cluster's files (a throwaway server, such as the tests').
+  async remove(): Promise<void> {
+    await this.stop();
+    await rm(resolve(this.options.dataDir), { recursive: true, force: true });
   }
 
   private async ensureDatabase(): Promise<void> {

@@ -1,14 +1,19 @@
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { EmbeddedDatabase } from '../../src/database/embedded-database';
 import { migrateDatabase } from '../../src/database/migrate-database';
-import { adminQuery, EMBEDDED_TEST_PORT, withDatabase } from './test-database';
+import { adminQuery, withDatabase } from './test-database';
 
 // Starts the embedded PostgreSQL when DATABASE_URL is unset, then builds the
 // migrated template database that every test file clones.
 export default async function globalSetup(): Promise<void> {
   let server = process.env.DATABASE_URL;
   if (!server) {
-    const embedded = new EmbeddedDatabase({ dataDir: join(__dirname, '..', '..', '.data', 'test-postgres'), port: EMBEDDED_TEST_PORT, database: 'postgres' });
+    // A server of this run's own (its own files and port), so that test runs
+    // side by side never stop each other's database.
+    await removeStaleEmbeddedServers();
+    const embedded = new EmbeddedDatabase({ dataDir: join(EMBEDDED_ROOT, `test-postgres-${process.pid}`), port: await freePort(), database: 'postgres', persistent: false });
     server = await embedded.start();
     (globalThis as { __SWITCHBOARD_EMBEDDED__?: EmbeddedDatabase }).__SWITCHBOARD_EMBEDDED__ = embedded;
   }
@@ -20,6 +25,33 @@ export default async function globalSetup(): Promise<void> {
   await dropLeftovers();
   await adminQuery(`CREATE DATABASE "${template}"`);
   await migrateDatabase(withDatabase(server, template));
+}
+
+const EMBEDDED_ROOT = join(__dirname, '..', '..', '.data');
+
+// Servers of earlier runs that were killed before their teardown.
+async function removeStaleEmbeddedServers(): Promise<void> {
+  if (!existsSync(EMBEDDED_ROOT)) return;
+  for (const entry of readdirSync(EMBEDDED_ROOT)) {
+    const pid = Number(/^test-postgres-(\d+)$/.exec(entry)?.[1]);
+    if (!pid || isAlive(pid)) continue;
+    const dir = join(EMBEDDED_ROOT, entry);
+    const pidFile = join(dir, 'postmaster.pid');
+    const postmaster = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+    if (postmaster && isAlive(postmaster)) process.kill(postmaster, 'SIGQUIT');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 // Databases of earlier runs that were killed before their teardown.

@@ -3,5 +3,7 @@ import { dropDatabase, templateName } from './test-database';
 
 export default async function globalTeardown(): Promise<void> {
   await dropDatabase(templateName()).catch(() => undefined);
-  await (globalThis as { __SWITCHBOARD_EMBEDDED__?: EmbeddedDatabase }).__SWITCHBOARD_EMBEDDED__?.stop();
+  const embedded = (globalThis as { __SWITCHBOARD_EMBEDDED__?: EmbeddedDatabase }).__SWITCHBOARD_EMBEDDED__;
+  await embedded?.stop();
+  await embedded?.remove();
 }

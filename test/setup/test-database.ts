@@ -3,7 +3,6 @@ import { Client } from 'pg';
 // Where the e2e tests find PostgreSQL: DATABASE_URL when set (CI's server),
 // else the embedded one that global-setup started. Every test file gets its
 // own database cloned from a migrated template, so files run in parallel.
-export const EMBEDDED_TEST_PORT = Number(process.env.SWITCHBOARD_TEST_PG_PORT ?? 54330);
 
 export function serverUrl(): string {
   const url = process.env.SWITCHBOARD_TEST_SERVER_URL;

@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('has working defaults for a bare environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', LOG_LEVEL: 'log', SCHEDULER_ENABLED: true, SCHEDULER_TICK_MS: 1000, SCHEDULER_BATCH_SIZE: 100 });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.SWITCHBOARD_ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('reads and converts what is set', () => {
+    const config = loadConfig({ PORT: '8080', SCHEDULER_ENABLED: 'false', DATABASE_URL: 'postgres://u@h:5432/db', SCHEDULER_BATCH_SIZE: '500' });
+    expect(config).toMatchObject({ PORT: 8080, SCHEDULER_ENABLED: false, DATABASE_URL: 'postgres://u@h:5432/db', SCHEDULER_BATCH_SIZE: 500 });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a whole number from 0 to 65535'],
+    [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// URL'],
+    [{ SWITCHBOARD_ADMIN_TOKEN: 'short' }, 'SWITCHBOARD_ADMIN_TOKEN must be at least 16 characters'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ SCHEDULER_ENABLED: 'perhaps' }, 'SCHEDULER_ENABLED must be true or false'],
+    [{ SCHEDULER_TICK_MS: '10' }, 'SCHEDULER_TICK_MS must be a whole number from 50 to 3600000'],
+  ])('refuses %j with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/);
+  });
+});
