@@ -32,6 +32,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, { logger, abortOnError: false });
 
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: a text/plain body is refused (415) rather than read as a string.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -1,20 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort, spawnService, waitUntil } from './support/spawned-service';
 
 // The service as a newcomer runs it: `src/main.ts` with DATABASE_URL unset,
 // on an embedded PostgreSQL of its own, stopped with the service.
 const ROOT = join(__dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // PIDs of postgres processes serving a data directory.
 function postgresProcesses(dataDir: string): number[] {
@@ -31,25 +22,8 @@ function postgresProcesses(dataDir: string): number[] {
     .map(Number);
 }
 
-function startService(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, LOG_LEVEL: 'log' };
-  delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+async function startService(env: Record<string, string>) {
+  return spawnService({ ...env, DATABASE_URL: undefined, LOG_LEVEL: 'log' }, Number(env.PORT) || undefined);
 }
 
 describe('the service on its embedded PostgreSQL', () => {
@@ -58,9 +32,9 @@ describe('the service on its embedded PostgreSQL', () => {
 
   it('starts, creates the demo company whose credentials work, and leaves no postgres process after SIGTERM', async () => {
     const [port, pgPort] = [await freePort(), await freePort()];
-    const service = startService({ PORT: String(port), SWITCHBOARD_DATA_DIR: dataRoot, SWITCHBOARD_EMBEDDED_PG_PORT: String(pgPort) });
+    const service = await startService({ PORT: String(port), SWITCHBOARD_DATA_DIR: dataRoot, SWITCHBOARD_EMBEDDED_PG_PORT: String(pgPort) });
     try {
-      await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 60_000);
+      await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 60_000);
       const token = /API token:\s+(\S+)/.exec(service.output())?.[1];
       expect(token).toBeDefined();
       const auth = `Basic ${Buffer.from(`demo:${token}`).toString('base64')}`;
@@ -82,7 +56,7 @@ describe('the service on its embedded PostgreSQL', () => {
     const blocker = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
     const port = (blocker.address() as { port: number }).port;
-    const service = startService({ PORT: String(port), SWITCHBOARD_DATA_DIR: dataRoot, SWITCHBOARD_EMBEDDED_PG_PORT: String(pgPort) });
+    const service = await startService({ PORT: String(port), SWITCHBOARD_DATA_DIR: dataRoot, SWITCHBOARD_EMBEDDED_PG_PORT: String(pgPort) });
     try {
       expect(await service.exited).toBe(1);
       expect(service.output()).toContain('start-up failed');
@@ -95,7 +69,7 @@ describe('the service on its embedded PostgreSQL', () => {
   }, 120_000);
 
   it('refuses a bad configuration with a message naming the variable', async () => {
-    const service = startService({ PORT: 'eighty', SWITCHBOARD_DATA_DIR: dataRoot });
+    const service = await startService({ PORT: 'eighty', SWITCHBOARD_DATA_DIR: dataRoot });
     expect(await service.exited).toBe(78);
     expect(service.output()).toContain('PORT must be a whole number from 0 to 65535');
     expect(postgresProcesses(dataRoot)).toEqual([]);

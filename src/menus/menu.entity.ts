@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { BusinessHours } from './business-hours';
 
 export const MENU_TYPES = ['ivr_menu', 'mobile_menu', 'web_menu'] as const;
 export const MENU_STATES = ['open', 'after_hours', 'manual_redirection'] as const;
@@ -6,16 +7,12 @@ export const OFFER_TYPES = ['cascade', 'broadcast'] as const;
 export const RECORDING_OPTIONS = ['always', 'never', 'ask_permission'] as const;
 export type MenuType = (typeof MENU_TYPES)[number];
 export type MenuState = (typeof MENU_STATES)[number];
+export type OfferType = (typeof OFFER_TYPES)[number];
+export type RecordingOption = (typeof RECORDING_OPTIONS)[number];
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-// Wall-clock opening hours in an IANA zone.
-export interface BusinessHours {
-  time_zone: string;
-  weekly: Partial<Record<Weekday, Array<[string, string]>>>;
-  closed_dates?: string[];
-}
+// Business hours live in their own pure module; re-exported for old imports.
+export { WEEKDAYS } from './business-hours';
+export type { BusinessHours, Weekday } from './business-hours';
 
 @Entity('menus')
 export class Menu {
@@ -50,10 +47,10 @@ export class Menu {
   hidden: boolean;
 
   @Column({ name: 'offer_type', type: 'text', default: 'cascade' })
-  offerType: (typeof OFFER_TYPES)[number];
+  offerType: OfferType;
 
   @Column({ name: 'recording_option', type: 'text', default: 'never' })
-  recordingOption: (typeof RECORDING_OPTIONS)[number];
+  recordingOption: RecordingOption;
 
   @Column({ name: 'business_hours', type: 'jsonb', nullable: true })
   businessHours: BusinessHours | null;

@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../common/api-error';
+import { parsePage, setPagingHeaders } from '../common/paging';
+import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
+import type { AuthenticatedCompany } from '../companies/company-auth.guard';
+import { presentContact } from './contact.presenter';
+import { ContactsService } from './contacts.service';
+import { ContactResponse, CreateContactDto, UpdateContactDto } from './dto/contact.dto';
+
+@ApiTags('manager: contacts')
+@ApiBasicAuth()
+@UseGuards(CompanyAuthGuard)
+@Controller('manager/api/v1/contacts')
+export class ContactsController {
+  constructor(private readonly contacts: ContactsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: ContactResponse })
+  async create(@CurrentCompany() company: AuthenticatedCompany, @Body() body: CreateContactDto) {
+    return presentContact(await this.contacts.create(company.id, body));
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [ContactResponse], description: 'Ordered by id; paged (headers total, per-page, Link)' })
+  @ApiQuery({ name: 'ticket_id', required: false, type: String, description: 'Only the contact with this ticket_id' })
+  @ApiQuery({ name: 'page', required: false, type: Number })
+  @ApiQuery({ name: 'per', required: false, type: Number, description: '1 to 100 (default 100)' })
+  async list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
+    const page = parsePage(query);
+    const [contacts, total] = await this.contacts.list(company.id, { ticketId: parseTicketFilter(query.ticket_id), offset: page.offset, limit: page.per });
+    setPagingHeaders(req, res, page, total);
+    return contacts.map(presentContact);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ContactResponse })
+  async get(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string) {
+    return presentContact(await this.contacts.get(company.id, id));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ContactResponse })
+  async update(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string, @Body() body: UpdateContactDto) {
+    return presentContact(await this.contacts.update(company.id, id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async delete(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string): Promise<void> {
+    await this.contacts.delete(company.id, id);
+  }
+}
+
+function parseTicketFilter(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') throw ApiError.badRequest('ticket_id must be a single non-empty value');
+  return value;
+}

@@ -1,0 +1,142 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator, ValidateIf } from 'class-validator';
+import { ISO_639_1 } from '../../common/languages';
+import { validateBusinessHours, WEEKDAYS } from '../business-hours';
+import type { BusinessHours } from '../business-hours';
+import { MENU_STATES, MENU_TYPES, OFFER_TYPES, RECORDING_OPTIONS } from '../menu.entity';
+import type { MenuState, MenuType, OfferType, RecordingOption } from '../menu.entity';
+
+export const MAX_MENU_NAME = 200;
+export const MAX_OUTPUT_MSG = 5000;
+export const MAX_POSITION = 2147483647; // PostgreSQL integer
+
+// Decorators run bottom-up, and the pipe stops at the first error: the type
+// check sits nearest the property so that its message wins.
+
+// Optional, but null is not a value: for the columns that cannot be null.
+const Omittable = () => ValidateIf((_: object, value: unknown) => value !== undefined);
+
+// A check that answers its own message (or null when the value is fine).
+function Satisfies(check: (value: unknown) => string | null): PropertyDecorator {
+  return (target, property) =>
+    registerDecorator({
+      name: 'satisfies',
+      target: target.constructor,
+      propertyName: String(property),
+      validator: { validate: (value: unknown) => check(value) === null, defaultMessage: (args) => check(args?.value) ?? '' },
+    });
+}
+
+export function checkLanguages(value: unknown): string | null {
+  if (!Array.isArray(value) || value.length === 0) return 'languages must be a non-empty array of ISO 639-1 codes';
+  if (value.length > ISO_639_1.size) return `languages may hold at most ${ISO_639_1.size} codes`;
+  const bad = value.findIndex((code) => typeof code !== 'string' || !ISO_639_1.has(code));
+  if (bad >= 0) return `languages[${bad}] is not an ISO 639-1 code (two lowercase letters, such as "en")`;
+  return null;
+}
+
+const oneOf = (field: string, values: readonly string[]) => ({ message: `${field} must be one of ${values.join(', ')}` });
+
+// The OpenAPI shape of business_hours (validated by validateBusinessHours).
+export class BusinessHoursDoc {
+  @ApiProperty({ example: 'America/New_York', description: 'IANA time zone; the hours are wall-clock time there (DST-correct)' })
+  time_zone: string;
+
+  @ApiProperty({
+    description: `Half-open local intervals per weekday (${WEEKDAYS.join(', ')}); "24:00" may end one; an interval may not cross midnight. A day left out is closed.`,
+    example: { mon: [['09:00', '17:00']], sat: [['10:00', '14:00']] },
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'array', items: { type: 'string', pattern: '^\\d{2}:\\d{2}$' }, minItems: 2, maxItems: 2 } },
+  })
+  weekly: BusinessHours['weekly'];
+
+  @ApiPropertyOptional({ type: [String], example: ['2026-12-25'], description: 'Local dates (YYYY-MM-DD) on which the menu is closed' })
+  closed_dates?: string[];
+}
+
+export class CreateMenuDto {
+  @ApiProperty({ example: 'Main Menu', maxLength: MAX_MENU_NAME })
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxLength(MAX_MENU_NAME, { message: `name must be at most ${MAX_MENU_NAME} characters` })
+  @IsString({ message: 'name must be a string' })
+  name: string;
+
+  @ApiPropertyOptional({ enum: MENU_TYPES, description: "Required for a root menu; a child menu has its parent's menu_type" })
+  @Omittable()
+  @IsIn(MENU_TYPES, oneOf('menu_type', MENU_TYPES))
+  menu_type?: MenuType;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'A live menu of the company' })
+  @IsOptional()
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'parent_id must be a positive integer' })
+  @Min(1, { message: 'parent_id must be a positive integer' })
+  @IsInt({ message: 'parent_id must be a positive integer' })
+  parent_id?: number | null;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_POSITION })
+  @Omittable()
+  @Max(MAX_POSITION, { message: `position must be an integer from 0 to ${MAX_POSITION}` })
+  @Min(0, { message: `position must be an integer from 0 to ${MAX_POSITION}` })
+  @IsInt({ message: `position must be an integer from 0 to ${MAX_POSITION}` })
+  position?: number;
+
+  @ApiPropertyOptional({ enum: MENU_STATES, default: 'open' })
+  @Omittable()
+  @IsIn(MENU_STATES, oneOf('state', MENU_STATES))
+  state?: MenuState;
+
+  @ApiPropertyOptional({ type: [String], default: ['en'], description: 'ISO 639-1 codes; duplicates are dropped' })
+  @Omittable()
+  @Satisfies(checkLanguages)
+  languages?: string[];
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: MAX_OUTPUT_MSG })
+  @IsOptional()
+  @MaxLength(MAX_OUTPUT_MSG, { message: `output_msg must be at most ${MAX_OUTPUT_MSG} characters` })
+  @IsString({ message: 'output_msg must be a string' })
+  output_msg?: string | null;
+
+  @ApiPropertyOptional({ default: false })
+  @Omittable()
+  @IsBoolean({ message: 'hidden must be a boolean' })
+  hidden?: boolean;
+
+  @ApiPropertyOptional({ enum: OFFER_TYPES, default: 'cascade' })
+  @Omittable()
+  @IsIn(OFFER_TYPES, oneOf('offer_type', OFFER_TYPES))
+  offer_type?: OfferType;
+
+  @ApiPropertyOptional({ enum: RECORDING_OPTIONS, default: 'never' })
+  @Omittable()
+  @IsIn(RECORDING_OPTIONS, oneOf('recording_option', RECORDING_OPTIONS))
+  recording_option?: RecordingOption;
+
+  @ApiPropertyOptional({ type: BusinessHoursDoc, nullable: true, description: 'Outside these hours the menu counts as after_hours; null for none' })
+  @IsOptional()
+  @Satisfies(validateBusinessHours)
+  business_hours?: BusinessHours | null;
+}
+
+// Any field but id; `parent_id: null` makes a root. Fields that cannot be
+// null refuse null (skipNullProperties: false).
+export class UpdateMenuDto extends PartialType(CreateMenuDto, { skipNullProperties: false }) {}
+
+export class MenuResponse {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: MENU_TYPES }) menu_type: MenuType;
+  @ApiProperty({ type: Number, nullable: true }) parent_id: number | null;
+  @ApiProperty() position: number;
+  @ApiProperty({ enum: MENU_STATES }) state: MenuState;
+  @ApiProperty({ type: [String] }) languages: string[];
+  @ApiProperty({ type: String, nullable: true }) output_msg: string | null;
+  @ApiProperty() hidden: boolean;
+  @ApiProperty({ enum: OFFER_TYPES }) offer_type: OfferType;
+  @ApiProperty({ enum: RECORDING_OPTIONS }) recording_option: RecordingOption;
+  @ApiProperty({ type: BusinessHoursDoc, nullable: true }) business_hours: BusinessHoursDoc | null;
+  @ApiProperty({ description: 'Deleted menus stay for the calls that point at them' }) deleted: boolean;
+}
+
+export class MenuTreeNodeResponse extends MenuResponse {
+  @ApiProperty({ type: () => [MenuTreeNodeResponse] }) children: MenuTreeNodeResponse[];
+}

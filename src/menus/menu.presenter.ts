@@ -1,0 +1,51 @@
+import { Menu } from './menu.entity';
+
+export type MenuJson = ReturnType<typeof presentMenu>;
+export type MenuTreeNodeJson = MenuJson & { children: MenuTreeNodeJson[] };
+
+// The Calls API's `menu_path`: the path from the root to the menu.
+export interface MenuPath {
+  items_count: number;
+  name: string;
+  materialized_path: string;
+}
+
+export function presentMenu(menu: Menu) {
+  return {
+    id: Number(menu.id),
+    name: menu.name,
+    menu_type: menu.menuType,
+    parent_id: menu.parentId === null ? null : Number(menu.parentId),
+    position: menu.position,
+    state: menu.state,
+    languages: menu.languages,
+    output_msg: menu.outputMsg,
+    hidden: menu.hidden,
+    offer_type: menu.offerType,
+    recording_option: menu.recordingOption,
+    business_hours: menu.businessHours,
+    deleted: menu.deleted,
+  };
+}
+
+// Nests menus under their parents, keeping the given order among siblings.
+// A menu whose parent is not among them stands as a root.
+export function presentMenuTree(menus: Menu[]): MenuTreeNodeJson[] {
+  const nodes = new Map<string, MenuTreeNodeJson>(menus.map((menu) => [menu.id, { ...presentMenu(menu), children: [] }]));
+  const roots: MenuTreeNodeJson[] = [];
+  for (const menu of menus) {
+    const node = nodes.get(menu.id)!;
+    const parent = menu.parentId === null ? undefined : nodes.get(menu.parentId);
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
+}
+
+// `path` root first, as MenusRepository.pathOf answers it.
+export function presentMenuPath(path: Menu[]): MenuPath {
+  return {
+    items_count: path.length,
+    name: path.map((menu) => menu.name).join(' / '),
+    materialized_path: path.map((menu) => menu.id).join('/'),
+  };
+}
