@@ -1,13 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { Omittable } from '../../common/validation';
 import { AGENT_STATUSES } from '../agent.entity';
 import type { AgentStatus } from '../agent.entity';
 
 // Decorators run bottom-up, and the pipe stops at the first error: the type
 // check sits nearest the property so that its message wins.
-
-// Optional, but null is not a value: for the columns that cannot be null.
-const Omittable = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
 export class CreateAgentDto {
   @ApiProperty({ example: 'alice@example.com', maxLength: 254, description: 'Unique per company, compared case-insensitively' })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, IsUrl, Matches, MaxLength, registerDecorator } from 'class-validator';
+import { IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { Satisfies } from '../../common/validation';
 import { toE164 } from '../../common/phone-numbers';
 
 export const MAX_PHONE_NUMBERS = 20;
@@ -13,17 +14,6 @@ export const MAX_IDENTIFIER = 255;
 // numbers), exactly as the Calls API reads a call's ticket_id, so that the
 // two always agree on the string.
 const NumberAsString = () => Transform(({ value }) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value));
-
-// A check that answers its own message (or null when the value is fine).
-function Satisfies(check: (value: unknown) => string | null): PropertyDecorator {
-  return (target, property) =>
-    registerDecorator({
-      name: 'satisfies',
-      target: target.constructor,
-      propertyName: String(property),
-      validator: { validate: (value: unknown) => check(value) === null, defaultMessage: (args) => check(args?.value) ?? '' },
-    });
-}
 
 export function checkPhoneNumbers(value: unknown): string | null {
   if (!Array.isArray(value) || value.length === 0) return 'phone_numbers must be a non-empty array of phone numbers';

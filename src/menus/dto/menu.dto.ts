@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Omittable, Satisfies } from '../../common/validation';
 import { ISO_639_1 } from '../../common/languages';
 import { validateBusinessHours, WEEKDAYS } from '../business-hours';
 import type { BusinessHours } from '../business-hours';
@@ -12,20 +13,6 @@ export const MAX_POSITION = 2147483647; // PostgreSQL integer
 
 // Decorators run bottom-up, and the pipe stops at the first error: the type
 // check sits nearest the property so that its message wins.
-
-// Optional, but null is not a value: for the columns that cannot be null.
-const Omittable = () => ValidateIf((_: object, value: unknown) => value !== undefined);
-
-// A check that answers its own message (or null when the value is fine).
-function Satisfies(check: (value: unknown) => string | null): PropertyDecorator {
-  return (target, property) =>
-    registerDecorator({
-      name: 'satisfies',
-      target: target.constructor,
-      propertyName: String(property),
-      validator: { validate: (value: unknown) => check(value) === null, defaultMessage: (args) => check(args?.value) ?? '' },
-    });
-}
 
 export function checkLanguages(value: unknown): string | null {
   if (!Array.isArray(value) || value.length === 0) return 'languages must be a non-empty array of ISO 639-1 codes';

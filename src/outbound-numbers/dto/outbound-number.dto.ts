@@ -1,14 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsString, registerDecorator, ValidateIf } from 'class-validator';
+import { IsBoolean, IsString, registerDecorator } from 'class-validator';
+import { Omittable } from '../../common/validation';
 import { toE164 } from '../../common/phone-numbers';
 
 export const OutboundNumberFieldMessages = {
   number: 'number is not well formed',
   default: 'default must be a boolean',
 } as const;
-
-// Optional, but null is not a value: for the columns that cannot be null.
-const Omittable = () => ValidateIf((_: object, value: unknown) => value !== undefined);
 
 // Well formed as the Calls API's end_user_number: international and possible.
 function IsWellFormedNumber(): PropertyDecorator {
