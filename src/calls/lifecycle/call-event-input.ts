@@ -28,7 +28,7 @@ export const LifecycleMessages = {
   oneOf: (field: string, values: readonly string[]) => `${field} must be one of ${values.join(', ')}`,
   notWellFormed: (field: string) => `${field} is not well formed`,
   agentNotFound: (field: string) => `${field} is not a valid agent email`,
-  menuNotFound: (id: string) => `menu_id ${id} is not found`,
+  menuNotFound: (id: string, field = 'menu_id') => `${field} ${id} is not found`,
   transferTarget: 'transfer needs exactly one of to_agent_email and to_menu_id',
 } as const;
 

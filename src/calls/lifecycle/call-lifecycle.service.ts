@@ -65,11 +65,15 @@ export class CallLifecycleService {
   }
 
   // Locks one call (FOR UPDATE) and reads it; with an event id, also the
-  // answer recorded when that event was first applied.
+  // answer recorded when that event was first applied. Lock first, read
+  // after: a statement that waited for the lock re-reads the call row but
+  // sees other tables (the open transfer, the recorded answer) as they were
+  // before the transaction it waited for committed; a second statement sees it.
   async lock(manager: EntityManager, where: string, params: unknown[], eventId: string | null = null): Promise<{ call: LockedCall; replay: CallObject | null } | null> {
-    const replay = eventId === null ? 'NULL' : `(SELECT e.response FROM call_events e WHERE e.call_id = c.id AND e.event_id = $${params.length + 1})`;
-    const rows = await manager.query(`SELECT ${LOCK_COLUMNS}, ${replay} AS replay FROM calls c WHERE ${where} FOR UPDATE OF c`, eventId === null ? params : [...params, eventId]);
-    if (rows.length === 0) return null;
+    const locked = await manager.query(`SELECT c.id FROM calls c WHERE ${where} FOR UPDATE OF c`, params);
+    if (locked.length === 0) return null;
+    const replay = eventId === null ? 'NULL' : `(SELECT e.response FROM call_events e WHERE e.call_id = c.id AND e.event_id = $2)`;
+    const rows = await manager.query(`SELECT ${LOCK_COLUMNS}, ${replay} AS replay FROM calls c WHERE c.id = $1`, eventId === null ? [locked[0].id] : [locked[0].id, eventId]);
     return { call: toLocked(rows[0]), replay: rows[0].replay ?? null };
   }
 
@@ -94,7 +98,11 @@ export class CallLifecycleService {
     if (!acceptsEventType(call.status, event.type)) throw ApiError.conflict(M.notAllowed(event.type, call.status));
     const snapshot = snapshotOf(call.status, contextOf(call));
     if (!canApply(snapshot, event)) {
-      const agentBusy = (event.type === 'assign' && !event.agentAvailable) || (event.type === 'transfer' && event.toAgentId !== undefined && !event.toAgentAvailable);
+      // "Agent is not available" only when the agent's availability alone refused it
+      // (a second transfer to a busy agent is refused for the running transfer).
+      const agentBusy =
+        (event.type === 'assign' && !event.agentAvailable && canApply(snapshot, { ...event, agentAvailable: true })) ||
+        (event.type === 'transfer' && event.toAgentId !== undefined && !event.toAgentAvailable && canApply(snapshot, { ...event, toAgentAvailable: true }));
       throw ApiError.conflict(agentBusy ? M.agentNotAvailable : M.notAllowed(event.type, call.status));
     }
     const applied = applyEvent(snapshot, event);
@@ -237,7 +245,7 @@ export class CallLifecycleService {
       case 'transfer': {
         if ('toMenuId' in input) {
           const [menu] = await manager.query(`SELECT id::int AS id FROM menus WHERE company_id = $1 AND id = $2 AND NOT deleted`, [companyId, input.toMenuId]);
-          if (!menu) throw ApiError.badRequest(M.menuNotFound(input.toMenuId));
+          if (!menu) throw ApiError.badRequest(M.menuNotFound(input.toMenuId, 'to_menu_id'));
           return { type: 'transfer', toMenuId: menu.id };
         }
         const agent = await this.agent(manager, companyId, input.toAgentEmail, 'to_agent_email', true);
