@@ -29,10 +29,11 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     bodyLimit: 1024 * 1024,
     trustProxy: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, { logger, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, { logger, abortOnError: false, bodyParser: false });
 
   const fastify = app.getHttpAdapter().getInstance();
-  // JSON only: a text/plain body is refused (415) rather than read as a string.
+  // JSON only (Fastify's own parser; Nest's form parser is off): any other
+  // body is refused with 415 rather than read as a string or a form.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);

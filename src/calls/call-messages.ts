@@ -36,6 +36,7 @@ export const CallMessages = {
   outboundNumberFieldNotWellFormed: 'outbound_number must be a string',
   recordingPermissionInvalid: 'recording_permission must be one of recording_permission_not_asked, recording_permission_granted, recording_permission_denied',
   callIdNotWellFormed: 'call_id is not well formed',
+  contactHasNoPhoneNumber: 'Contact has no phone number: end_user_number required',
 
   callNotFound: (id: string) => `Call ${id} is not found`,
 

@@ -45,6 +45,10 @@ export interface NewCall {
 
 export type InsertCallResult = { id: string } | { refused: 'agent_not_available' | 'pending_callback' };
 
+// The call's times are kept to the millisecond, as the API shows them and
+// as its events are stamped: so no event can sort before the creation.
+const NOW = `date_trunc('milliseconds', now())`;
+
 export type SortColumn = 'created_at' | 'updated_at' | 'scheduled_at' | 'id';
 
 export interface CallListFilter {
@@ -111,10 +115,10 @@ export class CallsRepository {
     const contact = p(call.endUser.contactId);
     const phone = p(call.endUser.phoneNumber);
     const gate = call.agentId
-      ? `UPDATE agents SET status = 'busy', updated_at = now() WHERE id = ${agent} AND company_id = ${company} AND status = 'available' RETURNING id`
+      ? `UPDATE agents SET status = 'busy', updated_at = ${NOW} WHERE id = ${agent} AND company_id = ${company} AND status = 'available' RETURNING id`
       : `SELECT 1 AS id`;
     const offerEvents = call.offerGroup
-      ? `jsonb_build_array(jsonb_build_object('casting_time', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'group', ${p(call.offerGroup)}::text))`
+      ? `jsonb_build_array(jsonb_build_object('casting_time', to_char(${NOW} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'group', ${p(call.offerGroup)}::text))`
       : `'[]'::jsonb`;
     const outboundNumber = call.outboundFromDefault
       ? `(SELECT number FROM outbound_numbers WHERE company_id = ${company} AND is_default)`
@@ -136,20 +140,20 @@ export class CallsRepository {
         INSERT INTO calls (company_id, parent_id, call_type, status, lang, created_at, queued_at, assigned_at, scheduled_at,
                            agent_id, menu_id, end_user_id, out_ticket_id, out_ticket_url, recording_permission,
                            offer_type, offer_events, outbound_number, last_seq, updated_at)
-        SELECT ${company}, ${p(call.parentId)}::bigint, ${p(call.callType)}, ${p(call.status)}, ${p(call.lang)}, now(),
-               ${call.status === 'queued' ? 'now()' : 'NULL'}, ${call.status === 'assigned' ? 'now()' : 'NULL'}, ${p(call.scheduledAt)}::timestamptz,
+        SELECT ${company}, ${p(call.parentId)}::bigint, ${p(call.callType)}, ${p(call.status)}, ${p(call.lang)}, ${NOW},
+               ${call.status === 'queued' ? NOW : 'NULL'}, ${call.status === 'assigned' ? NOW : 'NULL'}, ${p(call.scheduledAt)}::timestamptz,
                ${agent}::bigint, ${p(call.menuId)}::bigint, eu.id, ${p(call.outTicketId)}::text, ${p(call.outTicketUrl)}::text, ${p(call.recordingPermission)},
-               ${p(call.offerType)}::text, ${offerEvents}, ${outboundNumber}, 1, now()
+               ${p(call.offerType)}::text, ${offerEvents}, ${outboundNumber}, 1, ${NOW}
           FROM eu, gate
         RETURNING id, status, end_user_id),
       parts AS (
         INSERT INTO participants (call_id, type, agent_id, end_user_id, created_at, updated_at)
-        SELECT c.id, 'agent', ${agent}::bigint, NULL, now(), now() FROM c WHERE ${agent}::bigint IS NOT NULL
+        SELECT c.id, 'agent', ${agent}::bigint, NULL, ${NOW}, ${NOW} FROM c WHERE ${agent}::bigint IS NOT NULL
         UNION ALL
-        SELECT c.id, 'end_user', NULL, c.end_user_id, now(), now() FROM c),
+        SELECT c.id, 'end_user', NULL, c.end_user_id, ${NOW}, ${NOW} FROM c),
       ev AS (
         INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, created_at)
-        SELECT c.id, 1, 'created', NULL, c.status, ${p(JSON.stringify(call.eventData))}::jsonb || jsonb_build_object('end_user_id', c.end_user_id), now() FROM c),
+        SELECT c.id, 1, 'created', NULL, c.status, ${p(JSON.stringify(call.eventData))}::jsonb || jsonb_build_object('end_user_id', c.end_user_id), ${NOW} FROM c),
       idem AS (
         UPDATE idempotency_keys k SET call_id = c.id, status = 201 FROM c
          WHERE k.company_id = ${company} AND k.key = ${p(call.idempotencyKey)}::text)

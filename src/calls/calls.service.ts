@@ -117,7 +117,9 @@ export class CallsService {
     // The number to dial: the one sent, else the ticket's only number.
     if (requestedNumber) draft.endUserNumber = requestedNumber;
     else if (contact && contact.phone_numbers.length === 1) draft.endUserNumber = contact.phone_numbers[0];
-    else if (contact) draft.choices.end_user_number = [...contact.phone_numbers];
+    else if (contact && contact.phone_numbers.length > 1) draft.choices.end_user_number = [...contact.phone_numbers];
+    // No number at all: nothing to choose from, so not a pending request.
+    else if (contact) throw ApiError.badRequest(M.contactHasNoPhoneNumber);
     // The number to call from: the one sent when it is the company's, else
     // the default, else the only one; several and no default is a choice.
     const numbers = await this.calls.outboundNumbers(companyId);
@@ -223,6 +225,10 @@ export class CallsService {
     const { contact, ticketId, number } = await this.checkEndUser(companyId, body);
     const lang = this.checkLanguage(body.lang, menu);
     const recordingPermission = this.checkRecordingPermission(body.recording_permission, menu);
+    // The seed's inbound table: outbound_number when it is one of the
+    // company's numbers; absent or invalid, the default (no 400).
+    const wanted = toE164(body.outbound_number);
+    const chosen = wanted ? (await this.calls.outboundNumbers(companyId)).find((n) => n.e164 === wanted) : undefined;
     return this.insert(
       {
         companyId,
@@ -239,8 +245,8 @@ export class CallsService {
         recordingPermission,
         offerType: menu.offer_type,
         offerGroup: FIRST_OFFER_GROUP,
-        outboundNumber: null,
-        outboundFromDefault: true,
+        outboundNumber: chosen?.number ?? null,
+        outboundFromDefault: !chosen,
         idempotencyKey,
         eventData: { call_type: CALL_TYPES.inbound, menu_id: Number(menu.id), end_user_number: number, ticket_id: ticketId, lang, recording_permission: recordingPermission },
       },
@@ -254,10 +260,11 @@ export class CallsService {
     let parentId: string | null = null;
     let inheritedMenu: string | null = null;
     if (!isAbsent(body.call_id)) {
+      // A JSON integer, as menu_id: a string or a float is the wrong JSON type.
       const raw = body.call_id;
-      if (typeof raw !== 'number' && typeof raw !== 'string') throw ApiError.badRequest(M.callIdNotWellFormed);
-      const id = typeof raw === 'string' && /^\d+$/.test(raw) ? readInteger(Number(raw)) : readInteger(raw);
-      const parent = id === 'invalid' || id === 'unknown' ? null : await this.calls.findParent(companyId, id);
+      const id = readInteger(raw);
+      if (id === 'invalid') throw ApiError.badRequest(M.callIdNotWellFormed);
+      const parent = id === 'unknown' ? null : await this.calls.findParent(companyId, id);
       if (!parent) throw ApiError.badRequest(M.parentNotFound(String(raw)));
       if (parent.has_pending_callback) throw ApiError.badRequest(M.pendingCallback(String(raw)));
       parentId = parent.id;

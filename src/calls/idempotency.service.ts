@@ -101,14 +101,34 @@ export class IdempotencyService {
   }
 }
 
-// The same JSON with keys in any order hashes the same.
+// The same JSON with keys in any order hashes the same. Iterative, with its
+// own stack: a body nested thousands deep (which JSON.parse accepts) must not
+// overflow the call stack.
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
+  const out: string[] = [];
+  const todo: Array<{ value: unknown } | string> = [{ value }];
+  while (todo.length > 0) {
+    const next = todo.pop()!;
+    if (typeof next === 'string') {
+      out.push(next);
+      continue;
+    }
+    const v = next.value;
+    const parts: Array<{ value: unknown } | string> = [];
+    if (Array.isArray(v)) {
+      parts.push('[');
+      v.forEach((item, i) => parts.push(...(i > 0 ? [','] : []), { value: item }));
+      parts.push(']');
+    } else if (v && typeof v === 'object') {
+      parts.push('{');
+      Object.keys(v)
+        .sort()
+        .forEach((k, i) => parts.push(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`, { value: (v as Record<string, unknown>)[k] }));
+      parts.push('}');
+    } else {
+      parts.push(JSON.stringify(v) ?? 'null');
+    }
+    for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i]);
   }
-  return JSON.stringify(value) ?? 'null';
+  return out.join('');
 }

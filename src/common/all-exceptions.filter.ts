@@ -30,7 +30,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // Fastify's own client errors (bad JSON, body too large, bad content type).
     const fastifyStatus = (error as { statusCode?: unknown })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return { status: fastifyStatus, body: { message: clientMessage(error as Error & { code?: string }) } };
+      return { status: fastifyStatus, body: { message: (error as Error).message } };
     }
     if (isDatabaseUnavailable(error)) return { status: 503, body: { message: 'Database unavailable', request_id: request.id } };
     return { status: 500, body: { message: 'Internal server error', request_id: request.id } };
@@ -57,18 +57,6 @@ function messageOf(response: string | object): string {
   return 'Bad Request';
 }
 
-function clientMessage(error: Error & { code?: string }): string {
-  switch (error.code) {
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'The request body is empty';
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'Content-Type must be application/json';
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'The request body is too large';
-    default:
-      return error.name === 'SyntaxError' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'The request body is not valid JSON' : error.message;
-  }
-}
 
 function describe(error: unknown): unknown {
   return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error;

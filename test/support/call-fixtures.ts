@@ -17,6 +17,9 @@ export interface CallFixtures {
     closedByHours: number;
     openAllWeek: number;
     deleted: number;
+    mobileClosedByHours: number;
+    weekdaysNineToFive: number;
+    broadcast: number;
   };
   contacts: { single: string; several: string };
 }
@@ -47,15 +50,16 @@ export async function seedCallFixtures(t: TestApp, options: { outboundNumbers?: 
     away: await agent(`away${n}@example.com`, 'away'),
     other: await agent(`other${n}@example.com`),
   };
-  const menu = async (name: string, type: string, extra: { parent?: number; state?: string; hours?: unknown; languages?: string[]; recording?: string; deleted?: boolean } = {}) => {
+  const menu = async (name: string, type: string, extra: { parent?: number; state?: string; hours?: unknown; languages?: string[]; recording?: string; deleted?: boolean; offerType?: string } = {}) => {
     const [row] = await t.db.query(
-      `INSERT INTO menus (company_id, parent_id, name, menu_type, state, business_hours, languages, recording_option, deleted, output_msg)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [companyId, extra.parent ?? null, name, type, extra.state ?? 'open', extra.hours ? JSON.stringify(extra.hours) : null, extra.languages ?? ['en', 'es'], extra.recording ?? 'never', extra.deleted ?? false, `You selected ${name}.`],
+      `INSERT INTO menus (company_id, parent_id, name, menu_type, state, business_hours, languages, recording_option, deleted, output_msg, offer_type)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [companyId, extra.parent ?? null, name, type, extra.state ?? 'open', extra.hours ? JSON.stringify(extra.hours) : null, extra.languages ?? ['en', 'es'], extra.recording ?? 'never', extra.deleted ?? false, `You selected ${name}.`, extra.offerType ?? 'cascade'],
     );
     return Number(row.id);
   };
   const allDay = { mon: [['00:00', '24:00']], tue: [['00:00', '24:00']], wed: [['00:00', '24:00']], thu: [['00:00', '24:00']], fri: [['00:00', '24:00']], sat: [['00:00', '24:00']], sun: [['00:00', '24:00']] };
+  const nineToFive = { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] };
   const ivrRoot = await menu('Main', 'ivr_menu', { recording: 'ask_permission' });
   const menus = {
     ivrRoot,
@@ -69,6 +73,10 @@ export async function seedCallFixtures(t: TestApp, options: { outboundNumbers?: 
     closedByHours: await menu('Never open', 'web_menu', { hours: { time_zone: 'America/New_York', weekly: {} } }),
     openAllWeek: await menu('Always open', 'web_menu', { hours: { time_zone: 'Europe/Berlin', weekly: allDay } }),
     deleted: await menu('Gone', 'mobile_menu', { deleted: true }),
+    mobileClosedByHours: await menu('App never open', 'mobile_menu', { hours: { time_zone: 'UTC', weekly: {} } }),
+    // Monday to Friday, 09:00-17:00 UTC (see nextUtc).
+    weekdaysNineToFive: await menu('Office hours', 'web_menu', { hours: { time_zone: 'UTC', weekly: nineToFive } }),
+    broadcast: await menu('App broadcast', 'mobile_menu', { offerType: 'broadcast' }),
   };
   await t.db.query(
     `INSERT INTO contacts (company_id, ticket_id, out_contact_id, phone_numbers, out_ticket_url) VALUES
@@ -87,3 +95,37 @@ export async function seedCallFixtures(t: TestApp, options: { outboundNumbers?: 
 }
 
 export const FUTURE = () => new Date(Date.now() + 3600_000).toISOString();
+
+// The next instant strictly after now (at least a day ahead) that falls on
+// `weekday` (0 = Sunday) at `hour`:00 UTC.
+export function nextUtc(weekday: number, hour: number): string {
+  const d = new Date();
+  d.setUTCHours(hour, 0, 0, 0);
+  d.setUTCDate(d.getUTCDate() + 1);
+  while (d.getUTCDay() !== weekday) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString();
+}
+
+export interface CallRowCounts {
+  calls: number;
+  end_users: number;
+  participants: number;
+  call_events: number;
+  pending_calls: number;
+  busy_agents: number;
+}
+
+// What a refused request must leave untouched: the company's call rows and
+// its agents' statuses.
+export async function countCallRows(t: TestApp, companyId: string): Promise<CallRowCounts> {
+  const [row] = await t.db.query(
+    `SELECT (SELECT count(*) FROM calls WHERE company_id = $1)::int AS calls,
+            (SELECT count(*) FROM end_users WHERE company_id = $1)::int AS end_users,
+            (SELECT count(*) FROM participants p JOIN calls c ON c.id = p.call_id WHERE c.company_id = $1)::int AS participants,
+            (SELECT count(*) FROM call_events e JOIN calls c ON c.id = e.call_id WHERE c.company_id = $1)::int AS call_events,
+            (SELECT count(*) FROM pending_calls WHERE company_id = $1)::int AS pending_calls,
+            (SELECT count(*) FROM agents WHERE company_id = $1 AND status = 'busy')::int AS busy_agents`,
+    [companyId],
+  );
+  return row;
+}
