@@ -147,26 +147,15 @@ export class CallsService {
 
   private async placeOutbound(companyId: string, draft: OutboundDraft, idempotencyKey: string | null, manager?: EntityManager): Promise<CallObject> {
     return this.insert(
-      {
-        companyId,
-        parentId: null,
+      newCall(companyId, idempotencyKey, {
         callType: CALL_TYPES.outbound,
         status: 'assigned',
         lang: draft.lang,
-        scheduledAt: null,
         agentId: draft.agentId,
-        menuId: null,
-        endUser: endUserOf(draft.contact, draft.endUserNumber),
-        outTicketId: draft.contact ? draft.ticketId : null,
-        outTicketUrl: draft.contact?.out_ticket_url ?? null,
-        recordingPermission: 'not_asked',
-        offerType: null,
-        offerGroup: null,
+        ...endUserFields(draft.contact, draft.ticketId, draft.endUserNumber),
         outboundNumber: draft.outboundNumber,
-        outboundFromDefault: false,
-        idempotencyKey,
         eventData: { call_type: CALL_TYPES.outbound, agent_id: Number(draft.agentId), end_user_number: draft.endUserNumber, outbound_number: draft.outboundNumber, ticket_id: draft.ticketId, lang: draft.lang },
-      },
+      }),
       companyId,
       manager,
     );
@@ -230,26 +219,19 @@ export class CallsService {
     const wanted = toE164(body.outbound_number);
     const chosen = wanted ? (await this.calls.outboundNumbers(companyId)).find((n) => n.e164 === wanted) : undefined;
     return this.insert(
-      {
-        companyId,
-        parentId: null,
+      newCall(companyId, idempotencyKey, {
         callType: CALL_TYPES.inbound,
         status: 'queued',
         lang,
-        scheduledAt: null,
-        agentId: null,
         menuId: menu.id,
-        endUser: endUserOf(contact, number),
-        outTicketId: contact ? ticketId : null,
-        outTicketUrl: contact?.out_ticket_url ?? null,
+        ...endUserFields(contact, ticketId, number),
         recordingPermission,
         offerType: menu.offer_type,
         offerGroup: FIRST_OFFER_GROUP,
         outboundNumber: chosen?.number ?? null,
         outboundFromDefault: !chosen,
-        idempotencyKey,
         eventData: { call_type: CALL_TYPES.inbound, menu_id: Number(menu.id), end_user_number: number, ticket_id: ticketId, lang, recording_permission: recordingPermission },
-      },
+      }),
       companyId,
     );
   }
@@ -285,24 +267,17 @@ export class CallsService {
     const lang = this.checkLanguage(body.lang, menu);
     const recordingPermission = this.checkRecordingPermission(body.recording_permission, menu);
     return this.insert(
-      {
-        companyId,
+      newCall(companyId, idempotencyKey, {
         parentId,
         callType: CALL_TYPES.scheduled,
         status: 'scheduled',
         lang,
         scheduledAt: at,
-        agentId: null,
         menuId: menu.id,
-        endUser: endUserOf(contact, number),
-        outTicketId: contact ? ticketId : null,
-        outTicketUrl: contact?.out_ticket_url ?? null,
+        ...endUserFields(contact, ticketId, number),
         recordingPermission,
         offerType: menu.offer_type,
-        offerGroup: null,
-        outboundNumber: null,
         outboundFromDefault: true,
-        idempotencyKey,
         eventData: {
           call_type: CALL_TYPES.scheduled,
           menu_id: Number(menu.id),
@@ -313,7 +288,7 @@ export class CallsService {
           lang,
           recording_permission: recordingPermission,
         },
-      },
+      }),
       companyId,
     );
   }
@@ -393,8 +368,34 @@ export function isMenuAfterHours(state: string, hours: unknown, at: Date): boole
   return state === 'after_hours' || (hours != null && !isWithinBusinessHours(hours as BusinessHours, at));
 }
 
-function endUserOf(contact: Contact | null, number: string | null): NewCall['endUser'] {
-  return { contactId: contact?.id ?? null, phoneNumber: number, outContactId: contact?.out_contact_id ?? null };
+// What every new call starts with; each call type sets what differs.
+type CallSpecifics = Partial<NewCall> & Pick<NewCall, 'callType' | 'status' | 'lang' | 'endUser' | 'eventData'>;
+function newCall(companyId: string, idempotencyKey: string | null, specifics: CallSpecifics): NewCall {
+  return {
+    companyId,
+    parentId: null,
+    scheduledAt: null,
+    agentId: null,
+    menuId: null,
+    outTicketId: null,
+    outTicketUrl: null,
+    recordingPermission: 'not_asked',
+    offerType: null,
+    offerGroup: null,
+    outboundNumber: null,
+    outboundFromDefault: false,
+    idempotencyKey,
+    ...specifics,
+  };
+}
+
+// The end user: the ticket's contact when there is one, else the number.
+function endUserFields(contact: Contact | null, ticketId: string | null, number: string | null): Pick<NewCall, 'endUser' | 'outTicketId' | 'outTicketUrl'> {
+  return {
+    endUser: { contactId: contact?.id ?? null, phoneNumber: number, outContactId: contact?.out_contact_id ?? null },
+    outTicketId: contact ? ticketId : null,
+    outTicketUrl: contact?.out_ticket_url ?? null,
+  };
 }
 
 function toStored(draft: OutboundDraft): Record<string, unknown> {
