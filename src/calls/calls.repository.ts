@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { violatedConstraint } from '../common/database-errors';
+import { sql } from '../database/sql';
 import { CALL_VIEW_COLUMNS, CALL_VIEW_FROM } from './call-view.sql';
 import type { CallViewRow } from './call.presenter';
 
@@ -70,7 +72,7 @@ export class CallsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async findMenu(companyId: string, menuId: string): Promise<MenuForCall | null> {
-    const rows = await this.db.query(
+    const rows = await sql(this.db, 
       `SELECT id, name, menu_type, state, languages, business_hours, offer_type, recording_option
          FROM menus WHERE company_id = $1 AND id = $2 AND NOT deleted`,
       [companyId, menuId],
@@ -79,21 +81,21 @@ export class CallsRepository {
   }
 
   async findContact(companyId: string, ticketId: string): Promise<{ id: string; out_contact_id: string | null; phone_numbers: string[]; out_ticket_url: string | null } | null> {
-    const rows = await this.db.query(`SELECT id, out_contact_id, phone_numbers, out_ticket_url FROM contacts WHERE company_id = $1 AND ticket_id = $2`, [companyId, ticketId]);
+    const rows = await sql(this.db, `SELECT id, out_contact_id, phone_numbers, out_ticket_url FROM contacts WHERE company_id = $1 AND ticket_id = $2`, [companyId, ticketId]);
     return rows[0] ?? null;
   }
 
   async findAgentByEmail(companyId: string, email: string): Promise<{ id: string; email: string; can_make_calls: boolean; status: string } | null> {
-    const rows = await this.db.query(`SELECT id, email, can_make_calls, status FROM agents WHERE company_id = $1 AND lower(email) = lower($2)`, [companyId, email]);
+    const rows = await sql(this.db, `SELECT id, email, can_make_calls, status FROM agents WHERE company_id = $1 AND lower(email) = lower($2)`, [companyId, email]);
     return rows[0] ?? null;
   }
 
   outboundNumbers(companyId: string): Promise<Array<{ number: string; e164: string; is_default: boolean }>> {
-    return this.db.query(`SELECT number, e164, is_default FROM outbound_numbers WHERE company_id = $1 ORDER BY id`, [companyId]);
+    return sql(this.db, `SELECT number, e164, is_default FROM outbound_numbers WHERE company_id = $1 ORDER BY id`, [companyId]);
   }
 
   async findParent(companyId: string, callId: string): Promise<ParentCall | null> {
-    const rows = await this.db.query(
+    const rows = await sql(this.db, 
       `SELECT c.id, c.menu_id, EXISTS (SELECT 1 FROM calls k WHERE k.parent_id = c.id AND k.status = 'scheduled') AS has_pending_callback
          FROM calls c WHERE c.company_id = $1 AND c.id = $2`,
       [companyId, callId],
@@ -104,7 +106,7 @@ export class CallsRepository {
   // The call, its end user (found or created), its participants, its first
   // event-log row, the outbound agent's busy status and the idempotency
   // record, in ONE statement: it either writes everything or nothing.
-  async insertCall(call: NewCall, manager: EntityManager = this.db.manager): Promise<InsertCallResult> {
+  async insertCall(call: NewCall, on: DataSource | EntityManager = this.db): Promise<InsertCallResult> {
     const params: unknown[] = [];
     const p = (value: unknown) => {
       params.push(value);
@@ -123,7 +125,7 @@ export class CallsRepository {
     const outboundNumber = call.outboundFromDefault
       ? `(SELECT number FROM outbound_numbers WHERE company_id = ${company} AND is_default)`
       : `${p(call.outboundNumber)}::text`;
-    const sql = `
+    const text = `
       WITH gate AS (${gate}),
       eu_found AS (
         SELECT id FROM end_users
@@ -159,18 +161,18 @@ export class CallsRepository {
          WHERE k.company_id = ${company} AND k.key = ${p(call.idempotencyKey)}::text)
       SELECT id FROM c`;
     try {
-      const rows: Array<{ id: string }> = await manager.query(sql, params);
+      const rows: Array<{ id: string }> = await sql(on, text, params);
       return rows.length > 0 ? { id: rows[0].id } : { refused: 'agent_not_available' };
     } catch (error) {
-      const constraint = (error as { constraint?: string; driverError?: { constraint?: string } }).driverError?.constraint ?? (error as { constraint?: string }).constraint;
+      const constraint = violatedConstraint(error);
       if (constraint === 'calls_one_live_call_per_agent') return { refused: 'agent_not_available' };
       if (constraint === 'calls_one_pending_callback') return { refused: 'pending_callback' };
       throw error;
     }
   }
 
-  async findView(companyId: string, callId: string, manager: EntityManager = this.db.manager): Promise<CallViewRow | null> {
-    const rows = await manager.query(`SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE c.company_id = $1 AND c.id = $2`, [companyId, callId]);
+  async findView(companyId: string, callId: string, on: DataSource | EntityManager = this.db): Promise<CallViewRow | null> {
+    const rows = await sql(on, `SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE c.company_id = $1 AND c.id = $2`, [companyId, callId]);
     return rows[0] ?? null;
   }
 
@@ -192,14 +194,19 @@ export class CallsRepository {
     const nulls = filter.sortColumn === 'scheduled_at' ? (filter.sortDirection === 'ASC' ? ' NULLS LAST' : ' NULLS FIRST') : '';
     const order = `c.${filter.sortColumn} ${filter.sortDirection}${nulls}, c.id ${filter.sortDirection}`;
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query(`SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE ${whereSql} ORDER BY ${order} LIMIT ${filter.limit} OFFSET ${filter.offset}`, params),
-      this.db.query(`SELECT count(*)::int AS total FROM calls c WHERE ${whereSql}`, params),
+      // Limit and offset are parameters: one prepared statement serves every page.
+      sql(this.db, `SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE ${whereSql} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
+        ...params,
+        filter.limit,
+        filter.offset,
+      ]),
+      sql(this.db, `SELECT count(*)::int AS total FROM calls c WHERE ${whereSql}`, params),
     ]);
     return { rows, total };
   }
 
   async events(companyId: string, callId: string): Promise<Array<Record<string, unknown>> | null> {
-    const rows = await this.db.query(
+    const rows = await sql(this.db, 
       `SELECT e.seq, e.type, e.from_status, e.to_status, e.data, e.event_id, e.created_at
          FROM calls c LEFT JOIN call_events e ON e.call_id = c.id
         WHERE c.company_id = $1 AND c.id = $2 ORDER BY e.seq`,

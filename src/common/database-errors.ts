@@ -6,3 +6,10 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === '23503' || (error as { driverError?: { code?: string } })?.driverError?.code === '23503';
 }
+
+// The constraint a failed statement violated, whether the error came from pg
+// directly or wrapped by TypeORM.
+export function violatedConstraint(error: unknown): string | undefined {
+  const e = error as { constraint?: string; driverError?: { constraint?: string } };
+  return e?.constraint ?? e?.driverError?.constraint;
+}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { sql } from '../database/sql';
 import type { AuthenticatedCompany } from './company-auth.guard';
 
 export const COMPANY_KEY_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -31,7 +32,8 @@ export class CompaniesService {
 
   async authenticate(key: string, token: string): Promise<AuthenticatedCompany | null> {
     if (!COMPANY_KEY_PATTERN.test(key) || token.length === 0 || token.length > 200) return null;
-    const rows: Array<{ id: string; key: string }> = await this.db.query(
+    const rows = await sql<{ id: string; key: string }>(
+      this.db,
       `SELECT c.id, c.key FROM api_tokens t JOIN companies c ON c.id = t.company_id
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND c.key = $2`,
       [hashToken(token), key],

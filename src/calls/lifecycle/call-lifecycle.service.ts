@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApiError } from '../../common/api-error';
+import { violatedConstraint } from '../../common/database-errors';
+import { sql } from '../../database/sql';
 import { CallMessages } from '../call-messages';
 import { CallObject, presentCall } from '../call.presenter';
 import { isMenuAfterHours } from '../calls.service';
@@ -52,12 +54,12 @@ export class CallLifecycleService {
         const event = await this.resolve(manager, companyId, input, locked.call);
         await this.applyLocked(manager, locked.call, event, eventId);
         const call = presentCall((await this.calls.findView(companyId, callId, manager))!);
-        if (eventId) await manager.query(`UPDATE call_events SET response = $3 WHERE call_id = $1 AND event_id = $2`, [callId, eventId, JSON.stringify(call)]);
+        if (eventId) await sql(manager, `UPDATE call_events SET response = $3 WHERE call_id = $1 AND event_id = $2`, [callId, eventId, JSON.stringify(call)]);
         return { call, replayed: false };
       });
     } catch (error) {
       // The database's own guard: an agent on two live calls at once.
-      if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'calls_one_live_call_per_agent') {
+      if (violatedConstraint(error) === 'calls_one_live_call_per_agent') {
         throw ApiError.conflict(M.agentNotAvailable);
       }
       throw error;
@@ -70,11 +72,21 @@ export class CallLifecycleService {
   // sees other tables (the open transfer, the recorded answer) as they were
   // before the transaction it waited for committed; a second statement sees it.
   async lock(manager: EntityManager, where: string, params: unknown[], eventId: string | null = null): Promise<{ call: LockedCall; replay: CallObject | null } | null> {
-    const locked = await manager.query(`SELECT c.id FROM calls c WHERE ${where} FOR UPDATE OF c`, params);
-    if (locked.length === 0) return null;
-    const replay = eventId === null ? 'NULL' : `(SELECT e.response FROM call_events e WHERE e.call_id = c.id AND e.event_id = $2)`;
-    const rows = await manager.query(`SELECT ${LOCK_COLUMNS}, ${replay} AS replay FROM calls c WHERE c.id = $1`, eventId === null ? [locked[0].id] : [locked[0].id, eventId]);
-    return { call: toLocked(rows[0]), replay: rows[0].replay ?? null };
+    const replay = eventId === null ? 'NULL' : `(SELECT e.response FROM call_events e WHERE e.call_id = c.id AND e.event_id = $${params.length + 1})`;
+    const read = (text: string, values: unknown[]) => sql(manager, text, eventId === null ? values : [...values, eventId]);
+    const [row] = await read(
+      `SELECT ${LOCK_COLUMNS}, ${replay} AS replay, (SELECT s.last_seq FROM calls s WHERE s.id = c.id) AS seen_seq
+         FROM calls c WHERE ${where} FOR UPDATE OF c`,
+      params,
+    );
+    if (!row) return null;
+    // After waiting for the lock the row is its latest version, but the
+    // subqueries (open transfer, recorded answer) saw the statement's older
+    // snapshot. When another event committed meanwhile (last_seq moved),
+    // read them again; the common, uncontended case costs one statement.
+    if (row.seen_seq === row.last_seq) return { call: toLocked(row), replay: row.replay ?? null };
+    const [fresh] = await read(`SELECT ${LOCK_COLUMNS}, ${replay.replace(`$${params.length + 1}`, '$2')} AS replay FROM calls c WHERE c.id = $1`, [row.id]);
+    return { call: toLocked(fresh), replay: fresh.replay ?? null };
   }
 
   // The scheduler's claim: due scheduled calls (by the database's clock),
@@ -82,7 +94,7 @@ export class CallLifecycleService {
   // any number of instances share the work and none dispatches a call twice.
   async dispatchDue(limit: number, companyId: string | null = null): Promise<number> {
     return this.db.transaction(async (manager) => {
-      const rows = await manager.query(
+      const rows = await sql(manager, 
         `SELECT ${LOCK_COLUMNS} FROM calls c
           WHERE c.status = 'scheduled' AND c.scheduled_at <= now()${companyId === null ? '' : ' AND c.company_id = $2'}
           ORDER BY c.scheduled_at, c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED`,
@@ -105,7 +117,7 @@ export class CallLifecycleService {
         (event.type === 'transfer' && event.toAgentId !== undefined && !event.toAgentAvailable && canApply(snapshot, { ...event, toAgentAvailable: true }));
       throw ApiError.conflict(agentBusy ? M.agentNotAvailable : M.notAllowed(event.type, call.status));
     }
-    const applied = applyEvent(snapshot, event);
+    const applied = applyEvent(snapshot, event, { checked: true });
     const at = eventTime(call, new Date(call.clock));
 
     // Effects on other tables, each seeing the call as the effects before it left it.
@@ -118,7 +130,7 @@ export class CallLifecycleService {
     }
     const next = project(call, applied.status, applied.actions, at);
 
-    await manager.query(
+    await sql(manager, 
       `WITH updated AS (
          UPDATE calls SET status = $2, queued_at = $3, assigned_at = $4, connected_at = $5, ends_at = $6, agent_id = $7, menu_id = $8,
                 hold_ms = $9, hold_started_at = $10, voip_provider = $11, fail_reason = $12, fail_details = $13, disconnected_by = $14,
@@ -143,11 +155,11 @@ export class CallLifecycleService {
   private async carryOut(manager: EntityManager, call: LockedCall, effect: CallEffect, at: Date): Promise<void> {
     switch (effect.type) {
       case 'assignAgent':
-        await manager.query(`UPDATE agents SET status = 'busy', updated_at = $2 WHERE id = $1`, [effect.params.agentId, at]);
-        await manager.query(`INSERT INTO participants (call_id, type, agent_id, status, created_at, updated_at) VALUES ($1, 'agent', $2, 'waiting', $3, $3)`, [call.id, effect.params.agentId, at]);
+        await sql(manager, `UPDATE agents SET status = 'busy', updated_at = $2 WHERE id = $1`, [effect.params.agentId, at]);
+        await sql(manager, `INSERT INTO participants (call_id, type, agent_id, status, created_at, updated_at) VALUES ($1, 'agent', $2, 'waiting', $3, $3)`, [call.id, effect.params.agentId, at]);
         return;
       case 'agentParticipantFails':
-        await manager.query(
+        await sql(manager, 
           `UPDATE participants SET status = 'failed', ended_at = $2, fail_reason = $3, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`,
           [call.id, at, effect.params.failReason],
         );
@@ -157,16 +169,16 @@ export class CallLifecycleService {
         return;
       case 'participantsTo':
         if (effect.params.status === 'connected') {
-          await manager.query(`UPDATE participants SET status = 'connected', connected_at = $2, hold_ms = 0, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at]);
+          await sql(manager, `UPDATE participants SET status = 'connected', connected_at = $2, hold_ms = 0, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at]);
         } else if (effect.params.status === 'finished') {
-          await manager.query(`UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at]);
+          await sql(manager, `UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at]);
         } else {
-          await manager.query(`UPDATE participants SET status = $3, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at, effect.params.status]);
+          await sql(manager, `UPDATE participants SET status = $3, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at, effect.params.status]);
         }
         return;
       case 'closeHold':
         if (call.hold_started_at) {
-          await manager.query(`UPDATE participants SET hold_ms = coalesce(hold_ms, 0) + $3, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [
+          await sql(manager, `UPDATE participants SET hold_ms = coalesce(hold_ms, 0) + $3, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [
             call.id,
             at,
             at.getTime() - call.hold_started_at.getTime(),
@@ -174,20 +186,20 @@ export class CallLifecycleService {
         }
         return;
       case 'openTransfer':
-        await manager.query(
+        await sql(manager, 
           `INSERT INTO transfers (call_id, status, from_menu_id, to_menu_id, from_agent_id, to_agent_id, created_at, updated_at)
            VALUES ($1, 'transferring', $2, $3, $4, $5, $6, $6)`,
           [call.id, call.menu_id, effect.params.toMenuId ?? null, call.agent_id, effect.params.toAgentId ?? null, at],
         );
         // The target agent is held for this call until the transfer ends.
-        if (effect.params.toAgentId !== undefined) await manager.query(`UPDATE agents SET status = 'busy', updated_at = $2 WHERE id = $1`, [effect.params.toAgentId, at]);
+        if (effect.params.toAgentId !== undefined) await sql(manager, `UPDATE agents SET status = 'busy', updated_at = $2 WHERE id = $1`, [effect.params.toAgentId, at]);
         return;
       case 'completeTransfer': {
-        await manager.query(`UPDATE transfers SET status = 'transferred', updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at]);
+        await sql(manager, `UPDATE transfers SET status = 'transferred', updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at]);
         const toAgent = call.open_transfer?.to_agent_id;
         if (toAgent != null) {
-          await manager.query(`UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [call.id, at]);
-          await manager.query(
+          await sql(manager, `UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [call.id, at]);
+          await sql(manager, 
             `INSERT INTO participants (call_id, type, agent_id, status, connected_at, hold_ms, created_at, updated_at) VALUES ($1, 'agent', $2, 'connected', $3, 0, $3, $3)`,
             [call.id, toAgent, at],
           );
@@ -196,7 +208,7 @@ export class CallLifecycleService {
         return;
       }
       case 'failTransfer':
-        await manager.query(`UPDATE transfers SET status = 'failed', fail_reason = $3, updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at, effect.params.failReason]);
+        await sql(manager, `UPDATE transfers SET status = 'failed', fail_reason = $3, updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at, effect.params.failReason]);
         if (call.open_transfer?.to_agent_id != null) await this.release(manager, call.open_transfer.to_agent_id, at);
         return;
       case 'recoverParent':
@@ -211,7 +223,7 @@ export class CallLifecycleService {
   }
 
   private async release(manager: EntityManager, agentId: number, at: Date): Promise<void> {
-    await manager.query(`UPDATE agents SET status = 'available', updated_at = $2 WHERE id = $1 AND status = 'busy'`, [agentId, at]);
+    await sql(manager, `UPDATE agents SET status = 'available', updated_at = $2 WHERE id = $1 AND status = 'busy'`, [agentId, at]);
   }
 
   // References in the client's event, resolved in the transaction; agents
@@ -221,12 +233,12 @@ export class CallLifecycleService {
     if (!acceptsEventType(call.status, input.type)) throw ApiError.conflict(M.notAllowed(input.type, call.status));
     switch (input.type) {
       case 'reschedule': {
-        const [menu] = call.menu_id === null ? [] : await manager.query(`SELECT state, business_hours FROM menus WHERE id = $1`, [call.menu_id]);
+        const [menu] = call.menu_id === null ? [] : await sql(manager, `SELECT state, business_hours FROM menus WHERE id = $1`, [call.menu_id]);
         if (menu && isMenuAfterHours(menu.state, menu.business_hours, new Date(input.scheduledAt))) throw ApiError.badRequest(CallMessages.afterHours);
         return input;
       }
       case 'select_menu': {
-        const [menu] = await manager.query(
+        const [menu] = await sql(manager, 
           `SELECT m.id::int AS id, NOT EXISTS (SELECT 1 FROM menus k WHERE k.parent_id = m.id AND NOT k.deleted) AS leaf
              FROM menus m WHERE m.company_id = $1 AND m.id = $2 AND NOT m.deleted`,
           [companyId, input.menuId],
@@ -244,7 +256,7 @@ export class CallLifecycleService {
       }
       case 'transfer': {
         if ('toMenuId' in input) {
-          const [menu] = await manager.query(`SELECT id::int AS id FROM menus WHERE company_id = $1 AND id = $2 AND NOT deleted`, [companyId, input.toMenuId]);
+          const [menu] = await sql(manager, `SELECT id::int AS id FROM menus WHERE company_id = $1 AND id = $2 AND NOT deleted`, [companyId, input.toMenuId]);
           if (!menu) throw ApiError.badRequest(M.menuNotFound(input.toMenuId, 'to_menu_id'));
           return { type: 'transfer', toMenuId: menu.id };
         }
@@ -257,7 +269,7 @@ export class CallLifecycleService {
   }
 
   private async agent(manager: EntityManager, companyId: string, email: string, field: string, lock: boolean): Promise<{ id: number; status: string }> {
-    const [agent] = await manager.query(
+    const [agent] = await sql(manager, 
       `SELECT id::int AS id, status FROM agents WHERE company_id = $1 AND lower(email) = lower($2)${lock ? ' FOR UPDATE' : ''}`,
       [companyId, email],
     );

@@ -526,8 +526,9 @@ export function acceptsEventType(status: CallStatus, type: CallEventType): boole
 }
 
 // The next status and context, and the effects to carry out in order. Pure.
-export function applyEvent(snapshot: CallSnapshot, event: CallEvent): AppliedEvent {
-  if (!snapshot.can(event)) {
+// `checked`: the caller has just asked canApply (saves computing it twice).
+export function applyEvent(snapshot: CallSnapshot, event: CallEvent, options: { checked?: boolean } = {}): AppliedEvent {
+  if (!options.checked && !snapshot.can(event)) {
     throw new Error(`Cannot ${event.type} a call in status '${String(snapshot.value)}'`);
   }
   const [next, executable] = transition(callMachine, snapshot, event);
