@@ -14,7 +14,7 @@ import { PendingCallsRepository } from '../src/calls/pending-calls.repository';
 import { CompaniesService } from '../src/companies/companies.service';
 import { log, runBench } from './lib/cleanup';
 import { agentEmail, benchUrl, Company, createBenchDatabase, seedAgents, seedCompany, seedMenu, seedOutboundNumber } from './lib/database';
-import { cannon, LoadResult } from './lib/load';
+import { cannon, LoadResult, steadyRate } from './lib/load';
 import { runPgbench, PgbenchResult } from './lib/pgbench';
 import { fmt, markdownTable, runDir, runStamp, saveJson, verdict } from './lib/report';
 import { measureCpu, POOL_SIZE, RunningService, startService } from './lib/service';
@@ -114,9 +114,11 @@ function outboundScript(t: Traces): PgbenchScript {
     .raw('COMMIT;');
 }
 
-async function load(service: RunningService, company: Company, body: () => unknown, connections: number, seconds: number, overallRate?: number) {
+async function load(service: RunningService, company: Company, body: () => unknown, connections: number, seconds: number, rate?: number) {
   return measureCpu(service, () =>
-    cannon({ url: `${service.url}/apps/api/v1/calls`, authorization: company.authorization, body: () => JSON.stringify(body()), connections, seconds, overallRate }),
+    rate === undefined
+      ? cannon({ url: `${service.url}/apps/api/v1/calls`, authorization: company.authorization, body: () => JSON.stringify(body()), connections, seconds })
+      : steadyRate({ base: service.url, path: '/apps/api/v1/calls', authorization: company.authorization, body, rate, seconds }),
   );
 }
 

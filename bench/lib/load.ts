@@ -116,3 +116,50 @@ export class JsonClient {
     this.agent.destroy();
   }
 }
+
+export interface SteadyRateOptions {
+  base: string; // the service's origin
+  path: string;
+  authorization: string;
+  body: () => unknown; // called once per request
+  rate: number; // requests per second
+  seconds: number;
+}
+
+// An open-loop load at a steady rate: one request every 1000/rate ms,
+// whatever is still outstanding, each timed from the moment it was due (so a
+// slow answer or a late send counts against the service, as a real client
+// would see it). autocannon's overallRate sends each second's requests in a
+// burst at the start of the second, which measures queueing, not the rate.
+export async function steadyRate(options: SteadyRateOptions): Promise<LoadResult> {
+  const client = new JsonClient(options.base, options.authorization);
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  let firstFailure: string | undefined;
+  const interval = 1000 / options.rate;
+  const total = Math.round(options.rate * options.seconds);
+  const started = performance.now();
+  const pending: Array<Promise<void>> = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(
+      client.post(options.path, options.body()).then(
+        (answer) => {
+          statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+          if (answer.status >= 200 && answer.status <= 299) latencies.push(performance.now() - due);
+          else firstFailure ??= `${answer.status} ${answer.body.slice(0, 300)}`;
+        },
+        () => {
+          errors += 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(pending);
+  client.close();
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, ok: latencies.length, perSecond: latencies.length / seconds, latency: summarize(latencies), statuses, errors, firstFailure };
+}

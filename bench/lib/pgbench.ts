@@ -22,19 +22,20 @@ export interface PgbenchResult {
   command: string; // the command line, values elided
 }
 
-// pgbench against the bench database in extended query mode — unnamed
-// statements with bound parameters, as node-postgres sends them — with no
-// vacuum, 2 threads (one per core of the reference machine).
+// pgbench against the bench database in prepared query mode — named
+// statements with bound parameters, parsed and planned once per connection,
+// as the service sends its SQL (src/database/sql.ts) — with no vacuum,
+// 2 threads (one per core of the reference machine).
 export async function runPgbench(options: PgbenchOptions): Promise<PgbenchResult> {
   writeFileSync(options.scriptFile, options.script);
-  const args = ['-n', '-M', 'extended', '-c', String(options.clients), '-j', String(Math.min(2, options.clients)), '-T', String(options.seconds), '-f', options.scriptFile];
+  const args = ['-n', '-M', 'prepared', '-c', String(options.clients), '-j', String(Math.min(2, options.clients)), '-T', String(options.seconds), '-f', options.scriptFile];
   for (const [name, value] of Object.entries(options.vars)) args.push('-D', `${name}=${value}`);
   args.push(benchUrl());
   // The same command as a shell script beside the pgbench script, to re-run
   // the baseline by hand (on a database kept with BENCH_KEEP_DATABASE=1).
   const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
   writeFileSync(options.scriptFile.replace(/\.sql$/, '.sh'), `#!/bin/sh\nexec pgbench ${args.map(quote).join(' ')}\n`, { mode: 0o755 });
-  const command = `pgbench -n -M extended -c ${options.clients} -j ${Math.min(2, options.clients)} -T ${options.seconds} -f ${options.scriptFile} -D ... (${Object.keys(options.vars).length} variables)`;
+  const command = `pgbench -n -M prepared -c ${options.clients} -j ${Math.min(2, options.clients)} -T ${options.seconds} -f ${options.scriptFile} -D ... (${Object.keys(options.vars).length} variables)`;
   log(command);
 
   const started = Date.now();

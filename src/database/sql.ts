@@ -15,10 +15,14 @@ export async function sql<T = any>(on: DataSource | EntityManager, text: string,
     const pool = (on.driver as unknown as { master: { query(q: typeof query): Promise<{ rows: T[] }> } }).master;
     return (await pool.query(query)).rows;
   }
-  const runner = on.queryRunner;
-  if (!runner) throw new Error('sql(): an EntityManager outside a transaction; pass the DataSource');
-  const client: { query(q: typeof query): Promise<{ rows: T[] }> } = await (runner as unknown as { connect(): Promise<never> }).connect();
-  return (await client.query(query)).rows;
+  const runner = (on as EntityManager).queryRunner;
+  if (runner) {
+    const client: { query(q: typeof query): Promise<{ rows: T[] }> } = await (runner as unknown as { connect(): Promise<never> }).connect();
+    return (await client.query(query)).rows;
+  }
+  // Anything else that speaks TypeORM's query() (a manager outside a
+  // transaction, the benchmarks' recorder): plain, unprepared.
+  return (on as { query(text: string, params: unknown[]): Promise<T[]> }).query(text, params);
 }
 
 const names = new Map<string, string>();
