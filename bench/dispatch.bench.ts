@@ -40,7 +40,7 @@ async function traceDispatch(db: Pool, companyId: string, menuId: string): Promi
   await client.connect();
   try {
     const recording = new RecordingDb(client);
-    const lifecycle = new CallLifecycleService(recording.asDataSource(), new CallsRepository(recording.asDataSource()));
+    const lifecycle = new CallLifecycleService(recording.asDataSource());
     // Limit 1: pgbench claims one call per transaction (it has no loops).
     const dispatched = await lifecycle.dispatchDue(1);
     if (dispatched !== 1) throw new Error(`the traced dispatch dispatched ${dispatched} calls`);

@@ -62,7 +62,7 @@ async function traceLifecycle(company: Company, menuId: string): Promise<EventTr
     const db = new RecordingDb(client);
     const repository = new CallsRepository(db.asDataSource());
     const calls = new CallsService(repository, new PendingCallsRepository(db.asDataSource()));
-    const service = new CallLifecycleService(db.asDataSource(), repository);
+    const service = new CallLifecycleService(db.asDataSource());
     const created = await calls.create(company.id, inboundBody(menuId));
     const callId = String((created.body as { id: number }).id);
     const perEvent: Record<string, number> = { create: db.take().length };

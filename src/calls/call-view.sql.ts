@@ -27,8 +27,12 @@ export const CALL_VIEW_COLUMNS = `
      WHERE t.call_id = c.id) AS transfers,
   clock_timestamp() AS now`;
 
-export const CALL_VIEW_FROM = `
-  calls c
+// `source` is where the call row comes from: the calls table, or the
+// RETURNING * of a statement that just changed it.
+export const callViewFrom = (source = 'calls') => `
+  ${source} c
   LEFT JOIN menus m ON m.id = c.menu_id
   LEFT JOIN agents a ON a.id = c.agent_id
   LEFT JOIN end_users eu ON eu.id = c.end_user_id`;
+
+export const CALL_VIEW_FROM = callViewFrom();

@@ -5,9 +5,9 @@ import { ApiError } from '../../common/api-error';
 import { violatedConstraint } from '../../common/database-errors';
 import { sql } from '../../database/sql';
 import { CallMessages } from '../call-messages';
-import { CallObject, presentCall } from '../call.presenter';
+import { CALL_VIEW_COLUMNS, callViewFrom } from '../call-view.sql';
+import { CallObject, CallViewRow, presentCall } from '../call.presenter';
 import { isMenuAfterHours } from '../calls.service';
-import { CallsRepository } from '../calls.repository';
 import { ClientEvent, LifecycleMessages as M, parseEventRequest } from './call-event-input';
 import { CallProjection, contextOf, eventTime, eventToLog, project } from './call-projection';
 import { CallEffect, CallEvent, CallStatus, acceptsEventType, applyEvent, canApply, snapshotOf } from './call.machine';
@@ -37,10 +37,7 @@ const LOCK_COLUMNS = `
 // transfers, agents and the event-log row, commit.
 @Injectable()
 export class CallLifecycleService {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly calls: CallsRepository,
-  ) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   // POST /apps/api/v1/calls/:id/events
   async applyClientEvent(companyId: string, callId: string, body: unknown): Promise<{ call: CallObject; replayed: boolean }> {
@@ -52,8 +49,8 @@ export class CallLifecycleService {
         if (!locked) throw ApiError.notFound(CallMessages.callNotFound(callId));
         if (locked.replay) return { call: locked.replay, replayed: true };
         const event = await this.resolve(manager, companyId, input, locked.call);
-        await this.applyLocked(manager, locked.call, event, eventId);
-        const call = presentCall((await this.calls.findView(companyId, callId, manager))!);
+        const { view } = await this.applyLocked(manager, locked.call, event, eventId, { render: true });
+        const call = presentCall(view!);
         if (eventId) await sql(manager, `UPDATE call_events SET response = $3 WHERE call_id = $1 AND event_id = $2`, [callId, eventId, JSON.stringify(call)]);
         return { call, replayed: false };
       });
@@ -67,10 +64,7 @@ export class CallLifecycleService {
   }
 
   // Locks one call (FOR UPDATE) and reads it; with an event id, also the
-  // answer recorded when that event was first applied. Lock first, read
-  // after: a statement that waited for the lock re-reads the call row but
-  // sees other tables (the open transfer, the recorded answer) as they were
-  // before the transaction it waited for committed; a second statement sees it.
+  // answer recorded when that event was first applied.
   async lock(manager: EntityManager, where: string, params: unknown[], eventId: string | null = null): Promise<{ call: LockedCall; replay: CallObject | null } | null> {
     const replay = eventId === null ? 'NULL' : `(SELECT e.response FROM call_events e WHERE e.call_id = c.id AND e.event_id = $${params.length + 1})`;
     const read = (text: string, values: unknown[]) => sql(manager, text, eventId === null ? values : [...values, eventId]);
@@ -105,8 +99,15 @@ export class CallLifecycleService {
     });
   }
 
-  // Applies a resolved event to a call locked by this transaction.
-  async applyLocked(manager: EntityManager, call: LockedCall, event: CallEvent, eventId: string | null = null): Promise<CallStatus> {
+  // Applies a resolved event to a call locked by this transaction. With
+  // `render`, the same statement that writes the call answers its view.
+  async applyLocked(
+    manager: EntityManager,
+    call: LockedCall,
+    event: CallEvent,
+    eventId: string | null = null,
+    options: { render?: boolean } = {},
+  ): Promise<{ status: CallStatus; view?: CallViewRow }> {
     if (!acceptsEventType(call.status, event.type)) throw ApiError.conflict(M.notAllowed(event.type, call.status));
     const snapshot = snapshotOf(call.status, contextOf(call));
     if (!canApply(snapshot, event)) {
@@ -130,16 +131,19 @@ export class CallLifecycleService {
     }
     const next = project(call, applied.status, applied.actions, at);
 
-    await sql(manager, 
+    const [row] = await sql<CallViewRow>(
+      manager,
       `WITH updated AS (
          UPDATE calls SET status = $2, queued_at = $3, assigned_at = $4, connected_at = $5, ends_at = $6, agent_id = $7, menu_id = $8,
                 hold_ms = $9, hold_started_at = $10, voip_provider = $11, fail_reason = $12, fail_details = $13, disconnected_by = $14,
                 deflection = $15, deflection_details = $16, voicemail_reason = $17, recording_url = $18,
                 offer_events = CASE WHEN $19::jsonb IS NULL THEN offer_events ELSE offer_events || jsonb_build_array($19::jsonb) END,
                 scheduled_at = $25, last_seq = last_seq + 1, updated_at = $20
-          WHERE id = $1 RETURNING last_seq)
-       INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, event_id, created_at)
-       SELECT $1, last_seq, $21, $22, $2, $23, $24, $20 FROM updated`,
+          WHERE id = $1 RETURNING *),
+       logged AS (
+         INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, event_id, created_at)
+         SELECT $1, last_seq, $21, $22, $2, $23, $24, $20 FROM updated)
+       ${options.render ? `SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}` : 'SELECT 1 FROM updated'}`,
       [
         call.id, next.status, next.queued_at, next.assigned_at, next.connected_at, next.ends_at, next.agent_id, next.menu_id,
         Math.round(next.hold_ms), next.hold_started_at, next.voip_provider, next.fail_reason, next.fail_details, next.disconnected_by,
@@ -148,7 +152,7 @@ export class CallLifecycleService {
         next.scheduled_at,
       ],
     );
-    return next.status;
+    return { status: next.status, view: options.render ? row : undefined };
   }
 
   // The database side of one effect, beyond the call's own columns.
