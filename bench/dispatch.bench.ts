@@ -9,7 +9,6 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
-import { CallsRepository } from '../src/calls/calls.repository';
 import { CallLifecycleService } from '../src/calls/lifecycle/call-lifecycle.service';
 import { log, runBench } from './lib/cleanup';
 import { benchUrl, createBenchDatabase, insertScheduledCalls, seedCompany, seedMenu } from './lib/database';
