@@ -318,5 +318,20 @@ describe('pending outbound requests', () => {
       expect(results.filter((r) => r.status !== 201).map((r) => r.status)).toEqual(Array(9).fill(404));
       expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 1, pending_calls: 0 });
     });
+
+    // The winner's queries run on its own transaction's connection: with a
+    // pool smaller than the crowd waiting on the lock, nobody starves.
+    it('places the call when more completions race than the pool has connections', async () => {
+      const small = await TestApp.start({ DB_POOL_SIZE: '3' });
+      try {
+        const f = await seedCallFixtures(small, { outboundNumbers: NO_DEFAULT });
+        const pending = (await small.post(CALLS, outbound(f), f.company)).body;
+        const url = `${PENDING}/${pending.id}/complete`;
+        const results = await Promise.all(Array.from({ length: 8 }, () => small.post(url, { outbound_number: '+17608675309' }, f.company)));
+        expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(7).fill(404)]);
+      } finally {
+        await small.close();
+      }
+    });
   });
 });

@@ -85,13 +85,15 @@ export class CallsRepository {
     return rows[0] ?? null;
   }
 
-  async findAgentByEmail(companyId: string, email: string): Promise<{ id: string; email: string; can_make_calls: boolean; status: string } | null> {
-    const rows = await sql(this.db, `SELECT id, email, can_make_calls, status FROM agents WHERE company_id = $1 AND lower(email) = lower($2)`, [companyId, email]);
+  // `on`: a transaction's manager when called inside one — never the pool,
+  // which could be exhausted by transactions waiting on the same lock.
+  async findAgentByEmail(companyId: string, email: string, on: DataSource | EntityManager = this.db): Promise<{ id: string; email: string; can_make_calls: boolean; status: string } | null> {
+    const rows = await sql(on, `SELECT id, email, can_make_calls, status FROM agents WHERE company_id = $1 AND lower(email) = lower($2)`, [companyId, email]);
     return rows[0] ?? null;
   }
 
-  outboundNumbers(companyId: string): Promise<Array<{ number: string; e164: string; is_default: boolean }>> {
-    return sql(this.db, `SELECT number, e164, is_default FROM outbound_numbers WHERE company_id = $1 ORDER BY id`, [companyId]);
+  outboundNumbers(companyId: string, on: DataSource | EntityManager = this.db): Promise<Array<{ number: string; e164: string; is_default: boolean }>> {
+    return sql(on, `SELECT number, e164, is_default FROM outbound_numbers WHERE company_id = $1 ORDER BY id`, [companyId]);
   }
 
   async findParent(companyId: string, callId: string): Promise<ParentCall | null> {

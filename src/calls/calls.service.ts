@@ -135,10 +135,10 @@ export class CallsService {
   }
 
   // Rows 1-4 of the outbound table.
-  private async checkAgent(companyId: string, email: unknown) {
+  private async checkAgent(companyId: string, email: unknown, on?: EntityManager) {
     if (isAbsent(email)) throw ApiError.badRequest(M.agentEmailRequired);
     if (typeof email !== 'string' || !isEmailAddress(email)) throw ApiError.badRequest(M.invalidAgentEmail);
-    const agent = await this.calls.findAgentByEmail(companyId, email);
+    const agent = await this.calls.findAgentByEmail(companyId, email, on);
     if (!agent) throw ApiError.badRequest(M.invalidAgentEmail);
     if (!agent.can_make_calls) throw ApiError.badRequest(M.agentCannotCall);
     if (agent.status !== 'available') throw ApiError.badRequest(M.agentNotAvailable);
@@ -187,7 +187,7 @@ export class CallsService {
         const picked = toE164(choice[field]);
         if (!picked || !options.includes(picked)) throw ApiError.badRequest(M.choiceNotAllowed(field));
         if (field === 'end_user_number') draft.endUserNumber = picked;
-        else draft.outboundNumber = (await this.calls.outboundNumbers(companyId)).find((n) => n.e164 === picked)?.number ?? picked;
+        else draft.outboundNumber = (await this.calls.outboundNumbers(companyId, manager)).find((n) => n.e164 === picked)?.number ?? picked;
         delete choices[field];
         chose = true;
       }
@@ -199,7 +199,7 @@ export class CallsService {
         return { keep: true, result: { status: 202, body: pendingBody(row.id, draft, choices) } };
       }
       // The agent is checked again: time has passed since the request.
-      const agent = await this.checkAgent(companyId, draft.agentEmail);
+      const agent = await this.checkAgent(companyId, draft.agentEmail, manager);
       draft.agentId = agent.id;
       return { keep: false, result: { status: 201, body: await this.placeOutbound(companyId, draft, null, manager) } };
     });
