@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ISO_639_1 } from '../common/languages';
 import { ApiError } from '../common/api-error';
+import { parseId } from '../common/ids';
 import { toE164 } from '../common/phone-numbers';
-import { isWithinBusinessHours } from '../menus/business-hours';
-import type { BusinessHours } from '../menus/menu.entity';
+import { menuIsAfterHoursAt } from '../menus/business-hours';
+import type { BusinessHours, MenuState } from '../menus/menu.entity';
 import { CallMessages as M } from './call-messages';
 import { Body, CALL_TYPES, callShape, isAbsent, isBody, isEmailAddress, parseInstant, readInteger, readTicketId, RECORDING_PERMISSIONS } from './call-request';
 import { CallObject, presentCall } from './call.presenter';
@@ -63,13 +64,15 @@ export class CallsService {
   }
 
   async get(companyId: string, id: string): Promise<CallObject> {
-    const row = /^[1-9]\d{0,17}$/.test(id) ? await this.calls.findView(companyId, id) : null;
+    const callId = parseId(id);
+    const row = callId ? await this.calls.findView(companyId, callId) : null;
     if (!row) throw ApiError.notFound(M.callNotFound(id));
     return presentCall(row);
   }
 
   async events(companyId: string, id: string) {
-    const rows = /^[1-9]\d{0,17}$/.test(id) ? await this.calls.events(companyId, id) : null;
+    const callId = parseId(id);
+    const rows = callId ? await this.calls.events(companyId, callId) : null;
     if (!rows) throw ApiError.notFound(M.callNotFound(id));
     return rows.map((e) => ({
       seq: e.seq,
@@ -358,14 +361,9 @@ export class CallsService {
 // The group the first offer of an inbound call goes to (the seed's name).
 const FIRST_OFFER_GROUP = 'Group 1';
 
+// The menu's `state`, or its business hours (wall-clock time in its zone) at that instant.
 function isAfterHours(menu: MenuForCall, at: Date): boolean {
-  return isMenuAfterHours(menu.state, menu.business_hours, at);
-}
-
-// A menu is after hours by its state, or outside its business hours (wall-
-// clock time in its zone) at that instant.
-export function isMenuAfterHours(state: string, hours: unknown, at: Date): boolean {
-  return state === 'after_hours' || (hours != null && !isWithinBusinessHours(hours as BusinessHours, at));
+  return menuIsAfterHoursAt({ state: menu.state as MenuState, businessHours: menu.business_hours as BusinessHours | null }, at);
 }
 
 // What every new call starts with; each call type sets what differs.

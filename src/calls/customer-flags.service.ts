@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { CallMessages as M } from './call-messages';
 import { isBody } from './call-request';
+import { parseId } from '../common/ids';
 
 export interface CustomerFlags {
   verified_customer: boolean;
@@ -24,7 +25,7 @@ export class CustomerFlagsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async get(companyId: string, callId: string): Promise<CustomerFlags> {
-    const rows = /^[1-9]\d{0,17}$/.test(callId)
+    const rows = parseId(callId)
       ? await this.db.query(
           `SELECT coalesce(f.verified_customer, false) AS verified_customer, coalesce(f.bad_actor, false) AS bad_actor,
                   coalesce(f.repeat_customer, false) AS repeat_customer

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { EmbeddedDatabase } from '../../src/database/embedded-database';
+import { EmbeddedDatabase, isAlive } from '../../src/database/embedded-database';
 import { migrateDatabase } from '../../src/database/migrate-database';
+import { freePort } from '../support/spawned-service';
 import { adminQuery, withDatabase } from './test-database';
 
 // Starts the embedded PostgreSQL when DATABASE_URL is unset, then builds the
@@ -43,17 +43,6 @@ async function removeStaleEmbeddedServers(): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 // Databases of earlier runs that were killed before their teardown.
 async function dropLeftovers(): Promise<void> {
   const { Client } = await import('pg');
@@ -71,14 +60,5 @@ async function dropLeftovers(): Promise<void> {
     }
   } finally {
     await client.end();
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -7,10 +7,11 @@ import { sql } from '../../database/sql';
 import { CallMessages } from '../call-messages';
 import { CALL_VIEW_COLUMNS, callViewFrom } from '../call-view.sql';
 import { CallObject, CallViewRow, presentCall } from '../call.presenter';
-import { isMenuAfterHours } from '../calls.service';
+import { menuIsAfterHoursAt } from '../../menus/business-hours';
 import { ClientEvent, LifecycleMessages as M, parseEventRequest } from './call-event-input';
 import { CallProjection, contextOf, eventTime, eventToLog, project } from './call-projection';
 import { CallEffect, CallEvent, CallStatus, acceptsEventType, applyEvent, canApply, snapshotOf } from './call.machine';
+import { parseId } from '../../common/ids';
 
 // A call row locked for an event, with what the machine and the reducer need.
 export interface LockedCall extends CallProjection {
@@ -42,7 +43,7 @@ export class CallLifecycleService {
   // POST /apps/api/v1/calls/:id/events
   async applyClientEvent(companyId: string, callId: string, body: unknown): Promise<{ call: CallObject; replayed: boolean }> {
     const { event: input, eventId } = parseEventRequest(body);
-    if (!/^[1-9]\d{0,17}$/.test(callId)) throw ApiError.notFound(CallMessages.callNotFound(callId));
+    if (!parseId(callId)) throw ApiError.notFound(CallMessages.callNotFound(callId));
     try {
       return await this.db.transaction(async (manager) => {
         const locked = await this.lock(manager, `c.company_id = $1 AND c.id = $2`, [companyId, callId], eventId);
@@ -238,7 +239,7 @@ export class CallLifecycleService {
     switch (input.type) {
       case 'reschedule': {
         const [menu] = call.menu_id === null ? [] : await sql(manager, `SELECT state, business_hours FROM menus WHERE id = $1`, [call.menu_id]);
-        if (menu && isMenuAfterHours(menu.state, menu.business_hours, new Date(input.scheduledAt))) throw ApiError.badRequest(CallMessages.afterHours);
+        if (menu && menuIsAfterHoursAt({ state: menu.state, businessHours: menu.business_hours }, new Date(input.scheduledAt))) throw ApiError.badRequest(CallMessages.afterHours);
         return input;
       }
       case 'select_menu': {
