@@ -5,8 +5,10 @@
 //   npm run bench:events     (builds, then runs this file)
 //
 // Knobs (environment): DATABASE_URL, BENCH_WORKERS (50), BENCH_SECONDS (15),
-// BENCH_HOT_CLIENTS (50), BENCH_HOT_SECONDS (10), BENCH_DB_POOL_SIZE (20).
+// BENCH_CALLS_PER_WORKER (40), BENCH_HOT_CLIENTS (50), BENCH_HOT_SECONDS (10),
+// BENCH_DB_POOL_SIZE (20).
 import 'reflect-metadata';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import { CallsRepository } from '../src/calls/calls.repository';
@@ -18,7 +20,7 @@ import { agentEmail, benchUrl, Company, createBenchDatabase, seedAgents, seedCom
 import { JsonAnswer, JsonClient } from './lib/load';
 import { runPgbench } from './lib/pgbench';
 import { fmt, markdownTable, runDir, runStamp, saveJson, summarize, verdict } from './lib/report';
-import { measureCpu, POOL_SIZE, startService } from './lib/service';
+import { CpuSplit, measureCpuSplit, POOL_SIZE, startService } from './lib/service';
 import { describeTrace, PgbenchScript, RecordingDb, TracedStatement } from './lib/sql-trace';
 
 const int = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -26,6 +28,8 @@ const WORKERS = int('BENCH_WORKERS', 50);
 const SECONDS = int('BENCH_SECONDS', 15);
 const HOT_CLIENTS = int('BENCH_HOT_CLIENTS', 50);
 const HOT_SECONDS = int('BENCH_HOT_SECONDS', 10);
+// Calls each worker gets before the run (a lifecycle uses one).
+const CALLS_PER_WORKER = int('BENCH_CALLS_PER_WORKER', 40);
 const WARMUP_SECONDS = 3;
 // pgbench client c works on its own calls: pool calls c * PG_CALLS_PER_CLIENT ..
 // (c + 1) * PG_CALLS_PER_CLIENT - 1, one picked at random per transaction
@@ -127,24 +131,54 @@ interface Sample {
   ms: number;
 }
 
+// Calls for the timed run, created through the API before it starts (in
+// parallel, one creator per worker): creating a call is not an event, and
+// pgbench's baseline creates none. A worker that runs out creates more
+// inline, inside the run (counted as lost time, not as events).
+async function createCalls(http: JsonClient, menuId: string, perWorker: number): Promise<number[][]> {
+  const create = async () => {
+    const created = await http.post('/apps/api/v1/calls', inboundBody(menuId));
+    if (created.status !== 201) throw new Error(`create: ${created.status} ${created.body.slice(0, 200)}`);
+    return (JSON.parse(created.body) as { id: number }).id;
+  };
+  return Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      const ids: number[] = [];
+      for (let i = 0; i < perWorker; i++) ids.push(await create());
+      return ids;
+    }),
+  );
+}
+
 // W workers, each with its own agent, each looping over whole lifecycles
-// until the deadline: create an inbound call (not timed), then send its
-// events one after another (timed). Only answers received before the
-// deadline count; a worker finishes its lifecycle after it, so its agent is
-// free again for the next phase.
-async function lifecycles(http: JsonClient, menuId: string, seconds: number): Promise<{ samples: Sample[]; seconds: number; failures: string[] }> {
+// until the deadline: take a call created beforehand (or create one, not
+// timed), then send its events one after another (timed). Only answers
+// received before the deadline count; a worker finishes its lifecycle after
+// it, so its agent is free again for the next phase.
+async function lifecycles(
+  http: JsonClient,
+  menuId: string,
+  seconds: number,
+  ready: number[][] = [],
+): Promise<{ samples: Sample[]; seconds: number; failures: string[]; createdInline: number }> {
   const samples: Sample[] = [];
   const failures: string[] = [];
+  let createdInline = 0;
   const started = Date.now();
   const deadline = started + seconds * 1000;
   const worker = async (n: number) => {
+    const calls = ready[n - 1] ?? [];
     while (Date.now() < deadline) {
-      const created = await http.post('/apps/api/v1/calls', inboundBody(menuId));
-      if (created.status !== 201) {
-        failures.push(`create: ${created.status} ${created.body.slice(0, 200)}`);
-        continue;
+      let id = calls.shift();
+      if (id === undefined) {
+        const created = await http.post('/apps/api/v1/calls', inboundBody(menuId));
+        if (created.status !== 201) {
+          failures.push(`create: ${created.status} ${created.body.slice(0, 200)}`);
+          continue;
+        }
+        createdInline += 1;
+        id = (JSON.parse(created.body) as { id: number }).id;
       }
-      const id = (JSON.parse(created.body) as { id: number }).id;
       for (const event of lifecycle(agentEmail(n))) {
         const answer = await http.post(`/apps/api/v1/calls/${id}/events`, event);
         if (Date.now() <= deadline) samples.push({ type: event.type, status: answer.status, ms: answer.ms });
@@ -156,7 +190,7 @@ async function lifecycles(http: JsonClient, menuId: string, seconds: number): Pr
     }
   };
   await Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(i + 1)));
-  return { samples, seconds: (deadline - started) / 1000, failures };
+  return { samples, seconds: (deadline - started) / 1000, failures, createdInline };
 }
 
 // The worst case: HOT_CLIENTS clients on ONE connected call, each sending
@@ -213,7 +247,12 @@ runBench('events', async () => {
   log(`warm-up: ${WARMUP_SECONDS} s`);
   await lifecycles(http, ivr, WARMUP_SECONDS);
 
-  const { result: run, cpuShare } = await measureCpu(service, () => lifecycles(http, ivr, SECONDS));
+  const readyStarted = Date.now();
+  const ready = await createCalls(http, ivr, CALLS_PER_WORKER);
+  log(`created ${WORKERS * CALLS_PER_WORKER} calls for the run in ${fmt((Date.now() - readyStarted) / 1000, 1)} s`);
+  const { result: run, cpu: appCpu } = await measureCpuSplit(service, () => lifecycles(http, ivr, SECONDS, ready));
+  if (run.createdInline > 0) log(`workers ran out of calls: ${run.createdInline} created during the run (raise BENCH_CALLS_PER_WORKER)`);
+  const cpuShare = appCpu.service / appCpu.seconds;
   const ok = run.samples.filter((s) => s.status === 200);
   const all = summarize(ok.map((s) => s.ms));
   const eventsPerSecond = ok.length / run.seconds;
@@ -241,14 +280,26 @@ runBench('events', async () => {
   http.close();
   await service.stop();
 
-  const pg = await runPgbench({
+  const { result: pg, cpu: pgCpu } = await measureCpuSplit(null, () => runPgbench({
     scriptFile: join(dir, 'event.pgbench.sql'),
     script: script.text(),
     clients: WORKERS,
     seconds: SECONDS,
     vars: { ...script.vars, pool_first: poolFirst, calls_per_client: PG_CALLS_PER_CLIENT },
-  });
+  }));
   log(`pgbench: ${fmt(pg.tps)} tps, latency average ${fmt(pg.latencyAvgMs, 2)} ms`);
+  const perEventMs = (cpu: CpuSplit, count: number) => ({
+    machine: (cpu.machine / count) * 1000,
+    service: (cpu.service / count) * 1000,
+    postgres: (cpu.postgres / count) * 1000,
+    loadGenerator: (cpu.self / count) * 1000,
+  });
+  const cpuPerEvent = { app: perEventMs(appCpu, ok.length), pgbench: perEventMs(pgCpu, pg.transactions) };
+  const cpuLine =
+    `CPU per event (ms): machine ${fmt(cpuPerEvent.app.machine, 3)}, of it service ${fmt(cpuPerEvent.app.service, 3)}, PostgreSQL ${fmt(cpuPerEvent.app.postgres, 3)}, load generator ${fmt(cpuPerEvent.app.loadGenerator, 3)}` +
+    ` (machine busy ${fmt((appCpu.machine / appCpu.seconds / cpus().length) * 100, 0)}% of ${cpus().length} cores); per pgbench transaction: machine ${fmt(cpuPerEvent.pgbench.machine, 3)}` +
+    ` (busy ${fmt((pgCpu.machine / pgCpu.seconds / cpus().length) * 100, 0)}%)`;
+  log(cpuLine);
 
   const ratio = eventsPerSecond / pg.tps;
   const hotOk = hotStats.latency.p99 < 250 && hotStats.serverErrors === 0 && logCheck.ok;
@@ -280,12 +331,14 @@ runBench('events', async () => {
   );
   console.log(`${typeTable}\n`);
   console.log(`service: 1 instance, DB_POOL_SIZE=${POOL_SIZE}, CPU ${fmt(cpuShare * 100, 0)}% of a core during the lifecycles`);
+  console.log(cpuLine);
   console.log(`statements per request (traced; BEGIN and COMMIT included, the auth query not): ${perEvent}; pgbench script in ${dir}`);
   if (run.failures.length) console.log(`WARNING: ${run.failures.length} unexpected answers during the lifecycles, e.g. ${run.failures[0]}`);
   const file = saveJson('events', stamp, {
     stamp,
     settings: { workers: WORKERS, seconds: SECONDS, hotClients: HOT_CLIENTS, hotSeconds: HOT_SECONDS, poolSize: POOL_SIZE, pgCallsPerClient: PG_CALLS_PER_CLIENT },
-    lifecycles: { eventsPerSecond, latency: all, byType, cpuShare, failures: run.failures.slice(0, 20), failureCount: run.failures.length },
+    cpuPerEvent,
+    lifecycles: { eventsPerSecond, latency: all, byType, cpuShare, createdInline: run.createdInline, failures: run.failures.slice(0, 20), failureCount: run.failures.length },
     hot: { ...hotStats, log: logCheck },
     pgbench: pg,
     ratio,

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { log, onCleanup, onExitKill } from './cleanup';
@@ -32,6 +32,11 @@ export function freePort(): Promise<number> {
 // The pool size the benchmarks give each instance (the service's default).
 export const POOL_SIZE = process.env.BENCH_DB_POOL_SIZE || '20';
 
+// Node options for the service alone, e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof
+// --cpu-prof-dir=/tmp/prof" to profile it (NODE_OPTIONS would also reach the
+// bench, and refuses --cpu-prof).
+const NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+
 // Starts one instance on a free port against the bench database and waits
 // until /health answers. `env` adds to or overrides the defaults below.
 export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
@@ -47,7 +52,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     SCHEDULER_ENABLED: 'false',
     ...env,
   };
-  const child: ChildProcess = spawn(process.execPath, [MAIN], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, MAIN], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
   child.stdout!.on('data', keep);
@@ -104,4 +109,69 @@ export async function measureCpu<T>(service: RunningService, work: () => Promise
   const result = await work();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { result, cpuShare: (service.cpuSeconds() - cpu0) / seconds };
+}
+
+// CPU used by every PostgreSQL process on this machine (backends, WAL writer,
+// checkpointer...), from /proc (Linux); NaN elsewhere. Backends that exit
+// take their CPU with them: measure stretches over which the connections stay.
+export function postgresCpuSeconds(): number {
+  try {
+    let total = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+    return total;
+  } catch {
+    return NaN;
+  }
+}
+
+// CPU time the whole machine spent busy (every process, the kernel), from
+// /proc/stat (Linux); NaN elsewhere.
+export function machineBusySeconds(): number {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = cpu;
+    return (user + nice + system + irq + softirq + steal) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+export interface CpuSplit {
+  seconds: number; // wall time of the stretch
+  machine: number; // CPU seconds the machine was busy (all processes)
+  service: number; // CPU seconds of the service process (NaN without one)
+  postgres: number; // CPU seconds of all PostgreSQL processes
+  self: number; // CPU seconds of this process (the load generator)
+}
+
+// CPU of each party over a stretch of work.
+export async function measureCpuSplit<T>(service: RunningService | null, work: () => Promise<T>): Promise<{ result: T; cpu: CpuSplit }> {
+  const s0 = service ? service.cpuSeconds() : NaN;
+  const p0 = postgresCpuSeconds();
+  const m0 = machineBusySeconds();
+  const u0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const result = await work();
+  const u1 = process.cpuUsage(u0);
+  return {
+    result,
+    cpu: {
+      seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+      machine: machineBusySeconds() - m0,
+      service: service ? service.cpuSeconds() - s0 : NaN,
+      postgres: postgresCpuSeconds() - p0,
+      self: (u1.user + u1.system) / 1e6,
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { Client, QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
 
 // The pgbench baselines run the very statements the service sends. Rather
@@ -19,7 +19,9 @@ export interface TracedStatement {
 }
 
 // Stands in for TypeORM's DataSource and EntityManager (query, transaction,
-// manager): forwards every statement to one pg client and records it.
+// manager) and for its pg pool (driver.master, which src/database/transaction.ts
+// takes its connection from): forwards every statement to one pg client, one
+// at a time, and records it.
 export class RecordingDb {
   private log: TracedStatement[] = [];
 
@@ -29,14 +31,28 @@ export class RecordingDb {
     return this;
   }
 
+  get driver() {
+    const pooled = {
+      query: (config: string | { text: string; values?: unknown[] }) =>
+        typeof config === 'string' ? this.record(config, []) : this.record(config.text, config.values ?? []),
+      release: () => undefined,
+    };
+    return { master: { connect: async () => pooled, query: pooled.query } };
+  }
+
   async query(sql: string, params: unknown[] = []): Promise<unknown> {
+    const result = await this.record(sql, params);
+    // As TypeORM's postgres driver answers: [rows, affected] for UPDATE and DELETE.
+    return result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
+  }
+
+  private async record(sql: string, params: unknown[]): Promise<QueryResult> {
     const entry: TracedStatement = { sql, params, fields: [], rows: 0 };
     this.log.push(entry);
     const result = await this.client.query(sql, params);
     entry.fields = (result.fields ?? []).map((f) => f.name);
     entry.rows = result.rows?.length ?? 0;
-    // As TypeORM's postgres driver answers: [rows, affected] for UPDATE and DELETE.
-    return result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
+    return result;
   }
 
   async transaction<T>(work: (manager: this) => Promise<T>): Promise<T> {

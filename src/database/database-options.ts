@@ -21,6 +21,10 @@ export function databaseOptions(url: string, overrides: { poolSize?: number; app
       // A dead server must not hang a request forever.
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
+      // Statements sent without waiting for the previous answer (pg's
+      // pipeline mode): a transaction's deferred statements and its COMMIT
+      // share one round trip (src/database/transaction.ts).
+      pipeline: true,
     },
   };
 }

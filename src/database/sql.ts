@@ -26,7 +26,7 @@ export async function sql<T = any>(on: DataSource | EntityManager, text: string,
 }
 
 const names = new Map<string, string>();
-function statementName(text: string): string {
+export function statementName(text: string): string {
   let name = names.get(text);
   if (!name) {
     name = `sb_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;

@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ApiError } from '../../common/api-error';
 import { violatedConstraint } from '../../common/database-errors';
-import { sql } from '../../database/sql';
+import { CommitOutcomeUnknownError, Transaction } from '../../database/transaction';
 import { CallMessages } from '../call-messages';
 import { CALL_VIEW_COLUMNS, callViewFrom } from '../call-view.sql';
 import { CallObject, CallViewRow, presentCall } from '../call.presenter';
 import { menuIsAfterHoursAt } from '../../menus/business-hours';
 import { ClientEvent, LifecycleMessages as M, parseEventRequest } from './call-event-input';
 import { CallProjection, contextOf, eventTime, eventToLog, project } from './call-projection';
-import { CallEffect, CallEvent, CallStatus, acceptsEventType, applyEvent, canApply, snapshotOf } from './call.machine';
+import { CallEffect, CallEvent, acceptsEventType, applyEvent, canApply, snapshotOf } from './call.machine';
 import { parseId } from '../../common/ids';
+import { KeyedBatches, Settled, settle } from '../../common/keyed-batches';
 
 // A call row locked for an event, with what the machine and the reducer need.
 export interface LockedCall extends CallProjection {
@@ -20,8 +21,26 @@ export interface LockedCall extends CallProjection {
   parent_id: string | null;
   last_seq: number;
   clock: Date; // the database's clock when the lock was taken
-  open_transfer_from_agent_id: number | null;
 }
+
+// One client event waiting for its call.
+interface EventJob {
+  companyId: string;
+  callId: string;
+  input: ClientEvent;
+  eventId: string | null;
+}
+
+type AppliedEvent = { call: CallObject; replayed: boolean };
+
+// Client events that look up (and may lock) another row before the machine
+// decides: an agent, a menu (see resolve). The others need nothing but the
+// locked call; only those share a batch, so a batch locks nothing but its
+// call (and, for a finished callback, the parent: always call → parent).
+const LOOKS_UP = new Set<string>(['assign', 'read_voicemail', 'transfer', 'select_menu', 'reschedule']);
+
+// At most this many queued events of one call share a transaction.
+const MAX_BATCH = 50;
 
 const LOCK_COLUMNS = `
   c.id, c.company_id, c.parent_id, c.status, c.created_at, c.scheduled_at, c.queued_at, c.assigned_at, c.connected_at, c.ends_at,
@@ -36,25 +55,53 @@ const LOCK_COLUMNS = `
 // rebuild the machine's snapshot, refuse what the machine refuses, compute
 // the next snapshot with the pure transition, write the call, participants,
 // transfers, agents and the event-log row, commit.
+//
+// Round trips (Transaction): BEGIN travels with the lock; the effects, the
+// write and COMMIT travel together. A `hold` is two round trips; `assign`
+// three (its agent is locked before the machine decides).
+//
+// Events for one call queue here, in arrival order, rather than each holding
+// a pooled connection while it waits for the call's row lock: a call flooded
+// with events takes one connection, not the whole pool. Self-contained
+// events that queued behind each other are applied in one transaction (one
+// lock, one COMMIT), each still refused or applied on its own, with its own
+// log row and answer. The row lock still decides between instances.
 @Injectable()
 export class CallLifecycleService {
+  private readonly perCall = new KeyedBatches<EventJob, AppliedEvent>({
+    maxBatch: MAX_BATCH,
+    batchable: (job) => job.eventId === null && !LOOKS_UP.has(job.input.type),
+    run: (jobs) => this.applyJobs(jobs),
+  });
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   // POST /apps/api/v1/calls/:id/events
-  async applyClientEvent(companyId: string, callId: string, body: unknown): Promise<{ call: CallObject; replayed: boolean }> {
+  async applyClientEvent(companyId: string, callId: string, body: unknown): Promise<AppliedEvent> {
     const { event: input, eventId } = parseEventRequest(body);
     if (!parseId(callId)) throw ApiError.notFound(CallMessages.callNotFound(callId));
+    return this.perCall.submit(`${companyId}:${callId}`, { companyId, callId, input, eventId });
+  }
+
+  private async applyJobs(jobs: EventJob[]): Promise<Array<Settled<AppliedEvent>>> {
+    if (jobs.length > 1) {
+      try {
+        return await this.applyBatch(jobs);
+      } catch (error) {
+        // Unless the COMMIT may have gone through, nothing of the batch was
+        // written: the events are applied one by one below, each with its
+        // own outcome.
+        if (error instanceof CommitOutcomeUnknownError) return jobs.map(() => ({ ok: false, error }));
+      }
+    }
+    const outcomes: Array<Settled<AppliedEvent>> = [];
+    for (const job of jobs) outcomes.push(await settle(() => this.applyOne(job)));
+    return outcomes;
+  }
+
+  private async applyOne({ companyId, callId, input, eventId }: EventJob): Promise<AppliedEvent> {
     try {
-      return await this.db.transaction(async (manager) => {
-        const locked = await this.lock(manager, `c.company_id = $1 AND c.id = $2`, [companyId, callId], eventId);
-        if (!locked) throw ApiError.notFound(CallMessages.callNotFound(callId));
-        if (locked.replay) return { call: locked.replay, replayed: true };
-        const event = await this.resolve(manager, companyId, input, locked.call);
-        const { view } = await this.applyLocked(manager, locked.call, event, eventId, { render: true });
-        const call = presentCall(view!);
-        if (eventId) await sql(manager, `UPDATE call_events SET response = $3 WHERE call_id = $1 AND event_id = $2`, [callId, eventId, JSON.stringify(call)]);
-        return { call, replayed: false };
-      });
+      return await Transaction.run(this.db, (tx) => this.applyClientEventIn(tx, companyId, callId, input, eventId));
     } catch (error) {
       // The database's own guard: an agent on two live calls at once.
       if (violatedConstraint(error) === 'calls_one_live_call_per_agent') {
@@ -64,11 +111,71 @@ export class CallLifecycleService {
     }
   }
 
+  // Self-contained events of one call (no event ids) in one transaction: the
+  // call is locked once and carried from one event to the next in memory
+  // (the projection of each event's effects); each event's effects and write
+  // are deferred, and all of them travel with the COMMIT. An event the
+  // machine refuses gets its 409 and writes nothing. Each event is stamped
+  // with the database's clock at the lock plus the time elapsed here since.
+  private async applyBatch(jobs: EventJob[]): Promise<Array<Settled<AppliedEvent>>> {
+    const { companyId, callId } = jobs[0];
+    const answers = await Transaction.run(this.db, async (tx) => {
+      const locked = await this.lock(tx, `c.company_id = $1 AND c.id = $2`, [companyId, callId]);
+      if (!locked) return jobs.map(() => ({ ok: false as const, error: ApiError.notFound(CallMessages.callNotFound(callId)) }));
+      const lockedAt = performance.now();
+      let call = locked.call;
+      const pending: Array<{ ok: true; view: Promise<CallViewRow[]> } | { ok: false; error: unknown }> = [];
+      for (const job of jobs) {
+        const mark = tx.mark();
+        try {
+          const event = await this.resolve(tx, companyId, job.input, call);
+          const clock = new Date(locked.call.clock.getTime() + Math.floor(performance.now() - lockedAt));
+          const applied = await this.applyLocked(tx, { ...call, clock }, event, null, { render: 'defer' });
+          call = applied.next;
+          pending.push({ ok: true, view: applied.deferredView! });
+        } catch (error) {
+          // A refusal that wrote nothing is this event's answer; anything
+          // else fails the batch (rolled back, then applied one by one).
+          if (!(error instanceof ApiError) || tx.mark() !== mark) throw error;
+          pending.push({ ok: false, error });
+        }
+      }
+      return pending;
+    });
+    // Committed: every deferred view has come back with the COMMIT.
+    return Promise.all(
+      answers.map(async (answer): Promise<Settled<AppliedEvent>> => {
+        if (!answer.ok) return answer;
+        const [view] = await answer.view;
+        return { ok: true, value: { call: presentCall(view), replayed: false } };
+      }),
+    );
+  }
+
+  private async applyClientEventIn(
+    tx: Transaction,
+    companyId: string,
+    callId: string,
+    input: ClientEvent,
+    eventId: string | null,
+  ): Promise<{ call: CallObject; replayed: boolean }> {
+    const locked = await this.lock(tx, `c.company_id = $1 AND c.id = $2`, [companyId, callId], eventId);
+    if (!locked) throw ApiError.notFound(CallMessages.callNotFound(callId));
+    if (locked.replay) return { call: locked.replay, replayed: true };
+    const event = await this.resolve(tx, companyId, input, locked.call);
+    // Without an event id the write is the transaction's last statement and
+    // travels with COMMIT; with one, the answer is recorded with the event first.
+    const { view } = await this.applyLocked(tx, locked.call, event, eventId, { render: eventId ? 'read' : 'commit' });
+    const call = presentCall(view!);
+    if (eventId) tx.defer(`UPDATE call_events SET response = $3 WHERE call_id = $1 AND event_id = $2`, [callId, eventId, JSON.stringify(call)]);
+    return { call, replayed: false };
+  }
+
   // Locks one call (FOR UPDATE) and reads it; with an event id, also the
   // answer recorded when that event was first applied.
-  async lock(manager: EntityManager, where: string, params: unknown[], eventId: string | null = null): Promise<{ call: LockedCall; replay: CallObject | null } | null> {
+  async lock(tx: Transaction, where: string, params: unknown[], eventId: string | null = null): Promise<{ call: LockedCall; replay: CallObject | null } | null> {
     const replay = eventId === null ? 'NULL' : `(SELECT e.response FROM call_events e WHERE e.call_id = c.id AND e.event_id = $${params.length + 1})`;
-    const read = (text: string, values: unknown[]) => sql(manager, text, eventId === null ? values : [...values, eventId]);
+    const read = (text: string, values: unknown[]) => tx.query(text, eventId === null ? values : [...values, eventId]);
     const [row] = await read(
       `SELECT ${LOCK_COLUMNS}, ${replay} AS replay, (SELECT s.last_seq FROM calls s WHERE s.id = c.id) AS seen_seq
          FROM calls c WHERE ${where} FOR UPDATE OF c`,
@@ -87,28 +194,32 @@ export class CallLifecycleService {
   // The scheduler's claim: due scheduled calls (by the database's clock),
   // oldest first, locked; calls another transaction holds are skipped, so
   // any number of instances share the work and none dispatches a call twice.
+  // The whole batch's writes travel with COMMIT.
   async dispatchDue(limit: number, companyId: string | null = null): Promise<number> {
-    return this.db.transaction(async (manager) => {
-      const rows = await sql(manager, 
+    return Transaction.run(this.db, async (tx) => {
+      const rows = await tx.query(
         `SELECT ${LOCK_COLUMNS} FROM calls c
           WHERE c.status = 'scheduled' AND c.scheduled_at <= now()${companyId === null ? '' : ' AND c.company_id = $2'}
           ORDER BY c.scheduled_at, c.id LIMIT $1 FOR UPDATE OF c SKIP LOCKED`,
         companyId === null ? [limit] : [limit, companyId],
       );
-      for (const row of rows) await this.applyLocked(manager, toLocked(row), { type: 'dispatch' });
+      for (const row of rows) await this.applyLocked(tx, toLocked(row), { type: 'dispatch' });
       return rows.length;
     });
   }
 
-  // Applies a resolved event to a call locked by this transaction. With
-  // `render`, the same statement that writes the call answers its view.
+  // Applies a resolved event to a call locked by this transaction; answers
+  // the call as the event leaves it. The effects and the write are deferred
+  // (they travel with the next statement or COMMIT), unless `render` asks for
+  // the call's view, which the writing statement then answers: 'read' now,
+  // 'commit' together with COMMIT, 'defer' as a promise (deferredView).
   async applyLocked(
-    manager: EntityManager,
+    tx: Transaction,
     call: LockedCall,
     event: CallEvent,
     eventId: string | null = null,
-    options: { render?: boolean } = {},
-  ): Promise<{ status: CallStatus; view?: CallViewRow }> {
+    options: { render?: 'read' | 'commit' | 'defer' } = {},
+  ): Promise<{ next: LockedCall; view?: CallViewRow; deferredView?: Promise<CallViewRow[]> }> {
     if (!acceptsEventType(call.status, event.type)) throw ApiError.conflict(M.notAllowed(event.type, call.status));
     const snapshot = snapshotOf(call.status, contextOf(call));
     if (!canApply(snapshot, event)) {
@@ -126,15 +237,13 @@ export class CallLifecycleService {
     let running: LockedCall = call;
     let appendedOffer: { casting_time: string; group: string } | null = null;
     for (const effect of applied.actions) {
-      await this.carryOut(manager, running, effect, at);
+      await this.carryOut(tx, running, effect, at);
       if (effect.type === 'appendOffer') appendedOffer = { casting_time: at.toISOString(), group: effect.params.group };
       running = { ...running, ...project(running, applied.status, [effect], at) };
     }
     const next = project(call, applied.status, applied.actions, at);
 
-    const [row] = await sql<CallViewRow>(
-      manager,
-      `WITH updated AS (
+    const write = `WITH updated AS (
          UPDATE calls SET status = $2, queued_at = $3, assigned_at = $4, connected_at = $5, ends_at = $6, agent_id = $7, menu_id = $8,
                 hold_ms = $9, hold_started_at = $10, voip_provider = $11, fail_reason = $12, fail_details = $13, disconnected_by = $14,
                 deflection = $15, deflection_details = $16, voicemail_reason = $17, recording_url = $18,
@@ -144,46 +253,56 @@ export class CallLifecycleService {
        logged AS (
          INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, event_id, created_at)
          SELECT $1, last_seq, $21, $22, $2, $23, $24, $20 FROM updated)
-       ${options.render ? `SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}` : 'SELECT 1 FROM updated'}`,
-      [
+       ${options.render ? `SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}` : 'SELECT 1 FROM updated'}`;
+    const values = [
         call.id, next.status, next.queued_at, next.assigned_at, next.connected_at, next.ends_at, next.agent_id, next.menu_id,
         Math.round(next.hold_ms), next.hold_started_at, next.voip_provider, next.fail_reason, next.fail_details, next.disconnected_by,
         next.deflection, JSON.stringify(next.deflection_details), next.voicemail_reason, next.recording_url,
         appendedOffer ? JSON.stringify(appendedOffer) : null, at, event.type, call.status, JSON.stringify(eventToLog(event)), eventId,
         next.scheduled_at,
-      ],
-    );
-    return { status: next.status, view: options.render ? row : undefined };
+    ];
+    const after: LockedCall = { ...call, ...next, last_seq: call.last_seq + 1 };
+    switch (options.render) {
+      case undefined:
+        tx.defer(write, values);
+        return { next: after };
+      case 'defer':
+        return { next: after, deferredView: tx.deferQuery<CallViewRow>(write, values) };
+      case 'commit':
+        return { next: after, view: (await tx.commitWith<CallViewRow>(write, values))[0] };
+      case 'read':
+        return { next: after, view: (await tx.query<CallViewRow>(write, values))[0] };
+    }
   }
 
   // The database side of one effect, beyond the call's own columns.
-  private async carryOut(manager: EntityManager, call: LockedCall, effect: CallEffect, at: Date): Promise<void> {
+  private async carryOut(tx: Transaction, call: LockedCall, effect: CallEffect, at: Date): Promise<void> {
     switch (effect.type) {
       case 'assignAgent':
-        await sql(manager, `UPDATE agents SET status = 'busy', updated_at = $2 WHERE id = $1`, [effect.params.agentId, at]);
-        await sql(manager, `INSERT INTO participants (call_id, type, agent_id, status, created_at, updated_at) VALUES ($1, 'agent', $2, 'waiting', $3, $3)`, [call.id, effect.params.agentId, at]);
+        tx.defer(`UPDATE agents SET status = 'busy', updated_at = $2 WHERE id = $1`, [effect.params.agentId, at]);
+        tx.defer(`INSERT INTO participants (call_id, type, agent_id, status, created_at, updated_at) VALUES ($1, 'agent', $2, 'waiting', $3, $3)`, [call.id, effect.params.agentId, at]);
         return;
       case 'agentParticipantFails':
-        await sql(manager, 
+        tx.defer(
           `UPDATE participants SET status = 'failed', ended_at = $2, fail_reason = $3, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`,
           [call.id, at, effect.params.failReason],
         );
         return;
       case 'releaseAgent':
-        if (call.agent_id !== null) await this.release(manager, call.agent_id, at);
+        if (call.agent_id !== null) this.release(tx, call.agent_id, at);
         return;
       case 'participantsTo':
         if (effect.params.status === 'connected') {
-          await sql(manager, `UPDATE participants SET status = 'connected', connected_at = $2, hold_ms = 0, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at]);
+          tx.defer(`UPDATE participants SET status = 'connected', connected_at = $2, hold_ms = 0, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at]);
         } else if (effect.params.status === 'finished') {
-          await sql(manager, `UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at]);
+          tx.defer(`UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at]);
         } else {
-          await sql(manager, `UPDATE participants SET status = $3, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at, effect.params.status]);
+          tx.defer(`UPDATE participants SET status = $3, updated_at = $2 WHERE call_id = $1 AND ended_at IS NULL`, [call.id, at, effect.params.status]);
         }
         return;
       case 'closeHold':
         if (call.hold_started_at) {
-          await sql(manager, `UPDATE participants SET hold_ms = coalesce(hold_ms, 0) + $3, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [
+          tx.defer(`UPDATE participants SET hold_ms = coalesce(hold_ms, 0) + $3, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [
             call.id,
             at,
             at.getTime() - call.hold_started_at.getTime(),
@@ -191,35 +310,35 @@ export class CallLifecycleService {
         }
         return;
       case 'openTransfer':
-        await sql(manager, 
+        tx.defer(
           `INSERT INTO transfers (call_id, status, from_menu_id, to_menu_id, from_agent_id, to_agent_id, created_at, updated_at)
            VALUES ($1, 'transferring', $2, $3, $4, $5, $6, $6)`,
           [call.id, call.menu_id, effect.params.toMenuId ?? null, call.agent_id, effect.params.toAgentId ?? null, at],
         );
         // The target agent is held for this call until the transfer ends.
-        if (effect.params.toAgentId !== undefined) await sql(manager, `UPDATE agents SET status = 'busy', updated_at = $2 WHERE id = $1`, [effect.params.toAgentId, at]);
+        if (effect.params.toAgentId !== undefined) tx.defer(`UPDATE agents SET status = 'busy', updated_at = $2 WHERE id = $1`, [effect.params.toAgentId, at]);
         return;
       case 'completeTransfer': {
-        await sql(manager, `UPDATE transfers SET status = 'transferred', updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at]);
+        tx.defer(`UPDATE transfers SET status = 'transferred', updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at]);
         const toAgent = call.open_transfer?.to_agent_id;
         if (toAgent != null) {
-          await sql(manager, `UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [call.id, at]);
-          await sql(manager, 
+          tx.defer(`UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [call.id, at]);
+          tx.defer(
             `INSERT INTO participants (call_id, type, agent_id, status, connected_at, hold_ms, created_at, updated_at) VALUES ($1, 'agent', $2, 'connected', $3, 0, $3, $3)`,
             [call.id, toAgent, at],
           );
-          if (call.agent_id !== null && call.agent_id !== toAgent) await this.release(manager, call.agent_id, at);
+          if (call.agent_id !== null && call.agent_id !== toAgent) this.release(tx, call.agent_id, at);
         }
         return;
       }
       case 'failTransfer':
-        await sql(manager, `UPDATE transfers SET status = 'failed', fail_reason = $3, updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at, effect.params.failReason]);
-        if (call.open_transfer?.to_agent_id != null) await this.release(manager, call.open_transfer.to_agent_id, at);
+        tx.defer(`UPDATE transfers SET status = 'failed', fail_reason = $3, updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at, effect.params.failReason]);
+        if (call.open_transfer?.to_agent_id != null) this.release(tx, call.open_transfer.to_agent_id, at);
         return;
       case 'recoverParent':
         if (call.parent_id !== null) {
-          const parent = await this.lock(manager, `c.id = $1`, [call.parent_id]);
-          if (parent && parent.call.status === 'failed') await this.applyLocked(manager, parent.call, { type: 'recover' });
+          const parent = await this.lock(tx, `c.id = $1`, [call.parent_id]);
+          if (parent && parent.call.status === 'failed') await this.applyLocked(tx, parent.call, { type: 'recover' });
         }
         return;
       default:
@@ -227,23 +346,23 @@ export class CallLifecycleService {
     }
   }
 
-  private async release(manager: EntityManager, agentId: number, at: Date): Promise<void> {
-    await sql(manager, `UPDATE agents SET status = 'available', updated_at = $2 WHERE id = $1 AND status = 'busy'`, [agentId, at]);
+  private release(tx: Transaction, agentId: number, at: Date): void {
+    tx.defer(`UPDATE agents SET status = 'available', updated_at = $2 WHERE id = $1 AND status = 'busy'`, [agentId, at]);
   }
 
   // References in the client's event, resolved in the transaction; agents
   // are locked so two calls cannot take one agent at the same moment.
-  private async resolve(manager: EntityManager, companyId: string, input: ClientEvent, call: LockedCall): Promise<CallEvent> {
+  private async resolve(tx: Transaction, companyId: string, input: ClientEvent, call: LockedCall): Promise<CallEvent> {
     // An event the status never takes is refused before any lookup.
     if (!acceptsEventType(call.status, input.type)) throw ApiError.conflict(M.notAllowed(input.type, call.status));
     switch (input.type) {
       case 'reschedule': {
-        const [menu] = call.menu_id === null ? [] : await sql(manager, `SELECT state, business_hours FROM menus WHERE id = $1`, [call.menu_id]);
+        const [menu] = call.menu_id === null ? [] : await tx.query(`SELECT state, business_hours FROM menus WHERE id = $1`, [call.menu_id]);
         if (menu && menuIsAfterHoursAt({ state: menu.state, businessHours: menu.business_hours }, new Date(input.scheduledAt))) throw ApiError.badRequest(CallMessages.afterHours);
         return input;
       }
       case 'select_menu': {
-        const [menu] = await sql(manager, 
+        const [menu] = await tx.query(
           `SELECT m.id::int AS id, NOT EXISTS (SELECT 1 FROM menus k WHERE k.parent_id = m.id AND NOT k.deleted) AS leaf
              FROM menus m WHERE m.company_id = $1 AND m.id = $2 AND NOT m.deleted`,
           [companyId, input.menuId],
@@ -252,20 +371,20 @@ export class CallLifecycleService {
         return { type: 'select_menu', menuId: menu.id, menuIsLeaf: menu.leaf };
       }
       case 'assign': {
-        const agent = await this.agent(manager, companyId, input.agentEmail, 'agent_email', true);
+        const agent = await this.agent(tx, companyId, input.agentEmail, 'agent_email', true);
         return { type: 'assign', agentId: agent.id, agentAvailable: agent.status === 'available' };
       }
       case 'read_voicemail': {
-        const agent = await this.agent(manager, companyId, input.agentEmail, 'agent_email', false);
+        const agent = await this.agent(tx, companyId, input.agentEmail, 'agent_email', false);
         return { type: 'read_voicemail', agentId: agent.id };
       }
       case 'transfer': {
         if ('toMenuId' in input) {
-          const [menu] = await sql(manager, `SELECT id::int AS id FROM menus WHERE company_id = $1 AND id = $2 AND NOT deleted`, [companyId, input.toMenuId]);
+          const [menu] = await tx.query(`SELECT id::int AS id FROM menus WHERE company_id = $1 AND id = $2 AND NOT deleted`, [companyId, input.toMenuId]);
           if (!menu) throw ApiError.badRequest(M.menuNotFound(input.toMenuId, 'to_menu_id'));
           return { type: 'transfer', toMenuId: menu.id };
         }
-        const agent = await this.agent(manager, companyId, input.toAgentEmail, 'to_agent_email', true);
+        const agent = await this.agent(tx, companyId, input.toAgentEmail, 'to_agent_email', true);
         return { type: 'transfer', toAgentId: agent.id, toAgentAvailable: agent.status === 'available' };
       }
       default:
@@ -273,8 +392,8 @@ export class CallLifecycleService {
     }
   }
 
-  private async agent(manager: EntityManager, companyId: string, email: string, field: string, lock: boolean): Promise<{ id: number; status: string }> {
-    const [agent] = await sql(manager, 
+  private async agent(tx: Transaction, companyId: string, email: string, field: string, lock: boolean): Promise<{ id: number; status: string }> {
+    const [agent] = await tx.query(
       `SELECT id::int AS id, status FROM agents WHERE company_id = $1 AND lower(email) = lower($2)${lock ? ' FOR UPDATE' : ''}`,
       [companyId, email],
     );
@@ -310,7 +429,6 @@ function toLocked(row: Record<string, any>): LockedCall {
     recording_url: row.recording_url,
     offers: Number(row.offers),
     open_transfer: row.open_transfer ? { to_agent_id: row.open_transfer.to_agent_id, to_menu_id: row.open_transfer.to_menu_id } : null,
-    open_transfer_from_agent_id: row.open_transfer?.from_agent_id ?? null,
     last_seq: Number(row.last_seq),
     clock: new Date(row.clock),
   };

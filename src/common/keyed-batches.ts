@@ -1,0 +1,84 @@
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export interface KeyedBatchesOptions<I, O> {
+  // The most items one batch takes.
+  maxBatch: number;
+  // Whether an item may share a batch with the items queued behind it.
+  batchable: (item: I) => boolean;
+  // Runs one batch; answers one outcome per item, in order. A throw fails
+  // every item of the batch with that error.
+  run: (items: I[]) => Promise<Array<Settled<O>>>;
+}
+
+// Work for one key runs one batch at a time, in arrival order; work for
+// different keys runs concurrently. While a batch runs, the items that arrive
+// for its key queue up; the next batch takes the queue's head and, when it is
+// batchable, the batchable items right behind it (up to maxBatch). So an
+// item alone (the usual case) runs at once, and a key flooded with work runs
+// it in a few large batches rather than many single steps. A key's queue
+// exists only while it has work running or waiting.
+export class KeyedBatches<I, O> {
+  private readonly queues = new Map<string, Array<Waiting<I, O>>>();
+
+  constructor(private readonly options: KeyedBatchesOptions<I, O>) {}
+
+  submit(key: string, item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      const waiting = { item, resolve, reject };
+      const queue = this.queues.get(key);
+      if (queue) {
+        queue.push(waiting);
+        return;
+      }
+      this.queues.set(key, [waiting]);
+      void this.drain(key);
+    });
+  }
+
+  // Keys with work running or waiting.
+  get busyKeys(): number {
+    return this.queues.size;
+  }
+
+  private async drain(key: string): Promise<void> {
+    const queue = this.queues.get(key)!;
+    while (queue.length > 0) {
+      const batch = this.takeBatch(queue);
+      let outcomes: Array<Settled<O>>;
+      try {
+        outcomes = await this.options.run(batch.map((w) => w.item));
+        if (outcomes.length !== batch.length) throw new Error(`a batch of ${batch.length} answered ${outcomes.length} outcomes`);
+      } catch (error) {
+        outcomes = batch.map(() => ({ ok: false, error }));
+      }
+      batch.forEach((waiting, i) => {
+        const outcome = outcomes[i];
+        if (outcome.ok) waiting.resolve(outcome.value);
+        else waiting.reject(outcome.error);
+      });
+    }
+    this.queues.delete(key);
+  }
+
+  private takeBatch(queue: Array<Waiting<I, O>>): Array<Waiting<I, O>> {
+    if (!this.options.batchable(queue[0].item)) return queue.splice(0, 1);
+    let n = 1;
+    while (n < queue.length && n < this.options.maxBatch && this.options.batchable(queue[n].item)) n++;
+    return queue.splice(0, n);
+  }
+}
+
+interface Waiting<I, O> {
+  item: I;
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
+}
+
+// A promise's outcome as a value.
+export async function settle<T>(work: () => Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

@@ -1,0 +1,198 @@
+import type { QueryResult } from 'pg';
+import type { DataSource } from 'typeorm';
+import { statementName } from './sql';
+
+// node-postgres's own conversion of a parameter to the text it sends.
+const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
+
+// A transaction on one pooled connection whose statements travel in as few
+// round trips as correctness allows. On this kind of path the round trips,
+// not PostgreSQL's work, are the cost: every statement is a system call on
+// each side, a wake-up of the other process and a wait.
+//
+// - `defer` queues a statement whose answer nobody waits for (an UPDATE of
+//   participants, a log row); it goes out with the next statement that is
+//   awaited, in order, in the same write (pipelined). `deferQuery` does the
+//   same and answers a promise of the statement's rows, settled when its
+//   flight comes back (await it only after something sent it: a later
+//   `query` or the COMMIT).
+// - `query` sends what is deferred plus this statement, and answers its rows.
+// - `commitWith` sends what is deferred, this statement and COMMIT together.
+// - `Transaction.run` sends BEGIN with the first statement, and COMMIT (with
+//   whatever is still deferred) when the work returns, unless it committed.
+//
+// Errors: the first statement that fails aborts the transaction, so every
+// later statement of the same flight fails with "current transaction is
+// aborted" and a pipelined COMMIT turns into a ROLLBACK. The first error,
+// the real one, is thrown. Nothing is ever committed past an error. The one
+// case where the outcome is unknown, the connection lost after COMMIT was
+// sent, throws CommitOutcomeUnknownError.
+//
+// Pipelining needs the pool's clients in pipeline mode (`pipeline: true`,
+// database-options.ts); without it pg sends the same statements one by one,
+// with the same result.
+export class Transaction {
+  private deferred: Statement[] = [];
+  private state: 'open' | 'committed' | 'failed' = 'open';
+  private issued = 0; // statements deferred or sent so far (BEGIN not counted)
+
+  private constructor(private readonly client: PgClient) {}
+
+  static async run<T>(db: DataSource, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const client = await poolOf(db).connect();
+    const tx = new Transaction(client);
+    tx.deferred.push({ text: 'BEGIN', values: [] });
+    let broken: Error | undefined;
+    try {
+      const value = await work(tx);
+      if (tx.state === 'open') await tx.commitWith(null);
+      return value;
+    } catch (error) {
+      broken = await tx.rollback();
+      throw error;
+    } finally {
+      // A connection whose ROLLBACK failed is in an unknown state: destroy it.
+      client.release(broken);
+    }
+  }
+
+  defer(text: string, values: unknown[] = []): void {
+    this.ensureOpen();
+    this.issued += 1;
+    this.deferred.push({ text, values });
+  }
+
+  deferQuery<T = any>(text: string, values: unknown[] = []): Promise<T[]> {
+    this.ensureOpen();
+    this.issued += 1;
+    let settle!: Statement['settle'];
+    const rows = new Promise<T[]>((resolve, reject) => {
+      settle = (error, result) => (error === undefined ? resolve(result!.rows as T[]) : reject(error));
+    });
+    rows.catch(() => undefined); // the flight's sender reports a failure; a caller that awaits still sees it
+    this.deferred.push({ text, values, settle });
+    return rows;
+  }
+
+  async query<T = any>(text: string, values: unknown[] = []): Promise<T[]> {
+    this.issued += 1;
+    const results = await this.send([{ text, values }]);
+    return results[results.length - 1].rows as T[];
+  }
+
+  // How many statements the transaction has issued: compare two marks to
+  // know whether some work wrote (or read) anything in between.
+  mark(): number {
+    return this.issued;
+  }
+
+  // The last statement of the transaction and COMMIT in one round trip;
+  // answers the statement's rows (null: just COMMIT what is deferred).
+  async commitWith<T = any>(text: string | null, values: unknown[] = []): Promise<T[]> {
+    const statements = text === null ? [] : [{ text, values }];
+    if (text !== null) this.issued += 1;
+    let results: QueryResult[];
+    try {
+      results = await this.send([...statements, { text: 'COMMIT', values: [] }]);
+    } catch (error) {
+      // A statement the server refused: the transaction is rolled back. No
+      // answer at all (the connection is gone): it may have committed.
+      if (isServerError(error)) throw error;
+      throw new CommitOutcomeUnknownError(error);
+    }
+    const commit = results[results.length - 1];
+    if (commit.command !== 'COMMIT') {
+      this.state = 'failed';
+      throw new Error(`the transaction was not committed (${commit.command})`);
+    }
+    this.state = 'committed';
+    return text === null ? [] : (results[results.length - 2].rows as T[]);
+  }
+
+  private async send(statements: Statement[]): Promise<QueryResult[]> {
+    this.ensureOpen();
+    const flight = [...this.deferred, ...statements];
+    // Every value in the wire's text form first: a value pg failed to bind
+    // would be skipped while the statements behind it, COMMIT included, went
+    // out. A value that cannot be sent fails the flight before anything is.
+    const values = flight.map((s) => s.values.map(prepareValue));
+    this.deferred = [];
+    // One write for the whole flight: pg corks the socket around each
+    // statement's messages; a cork around all of them makes it one writev.
+    const stream = this.client.connection?.stream;
+    stream?.cork?.();
+    let answers: Array<Promise<QueryResult>>;
+    try {
+      answers = flight.map((s, i) =>
+        s.values.length === 0 ? this.client.query(s.text) : this.client.query({ name: statementName(s.text), text: s.text, values: values[i] }),
+      );
+    } finally {
+      stream?.uncork?.();
+    }
+    const settled = await Promise.allSettled(answers);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    flight.forEach((s, i) => {
+      const r = settled[i];
+      s.settle?.(r.status === 'rejected' ? r.reason : failed?.reason, r.status === 'fulfilled' ? r.value : undefined);
+    });
+    if (failed) {
+      this.state = 'failed';
+      throw failed.reason;
+    }
+    return settled.map((r) => (r as PromiseFulfilledResult<QueryResult>).value);
+  }
+
+  // Answers the error that makes the connection unusable, if any.
+  private async rollback(): Promise<Error | undefined> {
+    const unsent = this.deferred;
+    this.deferred = [];
+    for (const s of unsent) s.settle?.(new Error('the transaction was rolled back before this statement was sent'));
+    if (this.state === 'committed') return undefined;
+    this.state = 'failed';
+    try {
+      await this.client.query('ROLLBACK');
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.state !== 'open') throw new Error(`the transaction is ${this.state}`);
+  }
+}
+
+interface Statement {
+  text: string;
+  values: unknown[];
+  // deferQuery's promise: settled with the statement's error, or with the
+  // flight's first error, or with its result.
+  settle?: (error: unknown, result?: QueryResult) => void;
+}
+
+// The connection was lost after COMMIT was sent: the transaction may or may
+// not have committed. Never retry the work on this error.
+export class CommitOutcomeUnknownError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`the connection was lost during COMMIT: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+// An error the server reported for a statement (it carries a SQLSTATE): the
+// server is alive and has aborted the transaction.
+function isServerError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
+}
+
+// The part of pg's PoolClient used here (the benchmarks' recorder stands in
+// for it too).
+interface PgClient {
+  query(text: string): Promise<QueryResult>;
+  query(config: { name: string; text: string; values: unknown[] }): Promise<QueryResult>;
+  release(error?: Error): void;
+  connection?: { stream?: { cork?(): void; uncork?(): void } };
+}
+
+function poolOf(db: DataSource): { connect(): Promise<PgClient> } {
+  return (db.driver as unknown as { master: { connect(): Promise<PgClient> } }).master;
+}
