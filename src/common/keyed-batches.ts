@@ -19,6 +19,7 @@ export interface KeyedBatchesOptions<I, O> {
 // exists only while it has work running or waiting.
 export class KeyedBatches<I, O> {
   private readonly queues = new Map<string, Array<Waiting<I, O>>>();
+  private readonly running = new Map<string, number>(); // items of the batch running per key
 
   constructor(private readonly options: KeyedBatchesOptions<I, O>) {}
 
@@ -40,10 +41,16 @@ export class KeyedBatches<I, O> {
     return this.queues.size;
   }
 
+  // Items of one key submitted and not answered yet (running or waiting).
+  pending(key: string): number {
+    return (this.queues.get(key)?.length ?? 0) + (this.running.get(key) ?? 0);
+  }
+
   private async drain(key: string): Promise<void> {
     const queue = this.queues.get(key)!;
     while (queue.length > 0) {
       const batch = this.takeBatch(queue);
+      this.running.set(key, batch.length);
       let outcomes: Array<Settled<O>>;
       try {
         outcomes = await this.options.run(batch.map((w) => w.item));
@@ -58,6 +65,7 @@ export class KeyedBatches<I, O> {
       });
     }
     this.queues.delete(key);
+    this.running.delete(key);
   }
 
   private takeBatch(queue: Array<Waiting<I, O>>): Array<Waiting<I, O>> {

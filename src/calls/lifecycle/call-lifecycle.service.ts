@@ -83,6 +83,11 @@ export class CallLifecycleService {
     return this.perCall.submit(`${companyId}:${callId}`, { companyId, callId, input, eventId });
   }
 
+  // Events of one call received and not answered yet (for metrics and tests).
+  eventsPending(companyId: string, callId: string): number {
+    return this.perCall.pending(`${companyId}:${callId}`);
+  }
+
   private async applyJobs(jobs: EventJob[]): Promise<Array<Settled<AppliedEvent>>> {
     if (jobs.length > 1) {
       try {

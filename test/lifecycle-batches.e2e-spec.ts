@@ -1,0 +1,177 @@
+// Events that queue behind each other for one call share one transaction
+// (CallLifecycleService.applyBatch): one lock, one COMMIT, and still each
+// event refused or applied on its own, with its own log row and answer. The
+// queue is made deterministic by holding the call's row lock from the test:
+// the first event waits for it in the database, the others queue behind it
+// in the service, in the order they were sent.
+import type { QueryRunner } from 'typeorm';
+import { LifecycleMessages as M } from '../src/calls/lifecycle/call-event-input';
+import { CallLifecycleService } from '../src/calls/lifecycle/call-lifecycle.service';
+import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
+import { callIn, freeAgent, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';
+import { TestApp, TestResponse } from './support/test-app';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('events queued for one call', () => {
+  let t: TestApp;
+  let f: CallFixtures;
+  beforeAll(async () => {
+    t = await TestApp.start();
+    f = await seedCallFixtures(t);
+  });
+  afterAll(() => t.close());
+
+  // Sends the bodies one after another (each once the previous one has
+  // reached the call's queue, so they queue in this order) while the test
+  // holds the call's row lock, then releases it; answers the responses in
+  // the same order.
+  async function queued(callId: number, bodies: Array<Record<string, unknown>>): Promise<TestResponse[]> {
+    const blocker: QueryRunner = t.db.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    try {
+      await blocker.query(`SELECT id FROM calls WHERE id = $1 FOR UPDATE`, [callId]);
+      const lifecycle = t.app.get(CallLifecycleService);
+      const answers: Array<Promise<TestResponse>> = [];
+      for (const body of bodies) {
+        answers.push(postEvent(t, f, callId, body));
+        const deadline = Date.now() + 10_000;
+        while (lifecycle.eventsPending(f.companyId, String(callId)) < answers.length) {
+          if (Date.now() > deadline) throw new Error(`${body.type} did not reach the call's queue`);
+          await pause(5);
+        }
+      }
+      await blocker.commitTransaction();
+      return await Promise.all(answers);
+    } finally {
+      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+  }
+
+  async function log(callId: number): Promise<Array<{ seq: number; type: string; created_at: Date; xmin: string }>> {
+    return t.db.query(`SELECT seq, type, created_at, xmin::text AS xmin FROM call_events WHERE call_id = $1 ORDER BY seq`, [callId]);
+  }
+
+  it('applies or refuses each event in order, in one transaction, with its own answer and log row', async () => {
+    const call = await callIn(t, f, 'connected');
+    const bodies = [
+      { type: 'hold' }, // waits for the test's lock, alone
+      { type: 'unhold' }, // these queue behind it and share one transaction
+      { type: 'hold' },
+      { type: 'hold' }, // refused: on hold already
+      { type: 'unhold' },
+      { type: 'hangup', disconnected_by: 'disconnected_by_agent' },
+      { type: 'hold' }, // refused: finished
+    ];
+    const answers = await queued(call.id, bodies);
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 409, 200, 200, 409]);
+    expect(answers[3].body.message).toBe(M.notAllowed('hold', 'connected'));
+    expect(answers[6].body.message).toBe(M.notAllowed('hold', 'finished'));
+    // Each answer is the call as its own event left it, not as the batch did.
+    expect(answers.slice(0, 5).filter((a) => a.status === 200).map((a) => a.body.status)).toEqual(['connected', 'connected', 'connected', 'connected']);
+    expect(answers[5].body.status).toBe('finished');
+    expect(answers[5].body.participants.every((p: { status: string }) => p.status === 'finished')).toBe(true);
+
+    const rows = await log(call.id);
+    expect(rows.map((r) => r.type)).toEqual(['created', 'connect', 'connected', 'hold', 'unhold', 'hold', 'unhold', 'hangup']);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // The queued events committed together: one transaction wrote their rows.
+    expect(new Set(rows.slice(4).map((r) => r.xmin)).size).toBe(1);
+    expect(rows[3].xmin).not.toBe(rows[4].xmin);
+    // Time never goes backwards along the log.
+    for (let i = 1; i < rows.length; i++) expect(rows[i].created_at.getTime()).toBeGreaterThanOrEqual(rows[i - 1].created_at.getTime());
+
+    // The row is the projection of its log, and the holds add up.
+    const { stored, replayed } = await storedAndReplayed(t, call.id);
+    expect(replayed).toEqual(stored);
+    const at = (i: number) => rows[i].created_at.getTime();
+    expect(Number(stored.hold_ms)).toBe(at(4) - at(3) + (at(6) - at(5)));
+    const [agent] = await t.db.query(`SELECT status FROM agents WHERE id = $1`, [call.agent_info.id]);
+    expect(agent.status).toBe('available');
+  });
+
+  it('runs an event that looks up another row, or carries an event_id, on its own', async () => {
+    const call = await callIn(t, f, 'queued');
+    const agent = await freeAgent(t, f);
+    const answers = await queued(call.id, [
+      { type: 'assign', agent_email: agent.email },
+      { type: 'connect' },
+      { type: 'connected', event_id: 'evt-connected' },
+      { type: 'hold' },
+      { type: 'unhold' },
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const rows = await log(call.id);
+    expect(rows.map((r) => r.type)).toEqual(['created', 'assign', 'connect', 'connected', 'hold', 'unhold']);
+    // assign alone, connect alone (the next one has an event id), connected
+    // alone, then hold and unhold together.
+    const xmins = rows.slice(1).map((r) => r.xmin);
+    expect(new Set(xmins.slice(0, 4)).size).toBe(4);
+    expect(xmins[3]).toBe(xmins[4]);
+    const replay = await postEvent(t, f, call.id, { type: 'connected', event_id: 'evt-connected' });
+    expect(replay.status).toBe(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    const { stored, replayed } = await storedAndReplayed(t, call.id);
+    expect(replayed).toEqual(stored);
+    await postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' });
+  });
+
+  it('rolls back a batch the database refuses and applies its events one by one, each once', async () => {
+    const call = await callIn(t, f, 'connected');
+    // The database refuses this call's unhold (a test-only trigger): the
+    // batch fails as a whole, then each event is applied alone.
+    await t.db.query(`
+      CREATE FUNCTION refuse_unhold() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.type = 'unhold' AND NEW.call_id = ${Number(call.id)} THEN RAISE EXCEPTION 'unhold refused by the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    await t.db.query(`CREATE TRIGGER refuse_unhold BEFORE INSERT ON call_events FOR EACH ROW EXECUTE FUNCTION refuse_unhold()`);
+    try {
+      const answers = await queued(call.id, [
+        { type: 'hold' },
+        { type: 'unhold' }, // fails in the database: 500, nothing written
+        { type: 'hold' }, // refused alone: still on hold
+        { type: 'hangup', disconnected_by: 'disconnected_by_agent' },
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 500, 409, 200]);
+      const rows = await log(call.id);
+      expect(rows.map((r) => r.type)).toEqual(['created', 'connect', 'connected', 'hold', 'hangup']);
+      const { stored, replayed } = await storedAndReplayed(t, call.id);
+      expect(replayed).toEqual(stored);
+      expect(stored.status).toBe('finished');
+    } finally {
+      await t.db.query(`DROP TRIGGER refuse_unhold ON call_events`);
+      await t.db.query(`DROP FUNCTION refuse_unhold()`);
+    }
+  });
+
+  it('a flood of events on one call waits in the service, not on the row lock with the pool', async () => {
+    const call = await callIn(t, f, 'connected');
+    let flooding = true;
+    const flood = Promise.all(Array.from({ length: 60 }, (_, i) => postEvent(t, f, call.id, { type: i % 2 === 0 ? 'hold' : 'unhold' }))).finally(() => (flooding = false));
+    // While it lasts, no connection of the app's pool waits for a lock.
+    let lockWaits = 0;
+    let samples = 0;
+    while (flooding) {
+      const [row] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      lockWaits = Math.max(lockWaits, row.n);
+      samples += 1;
+    }
+    expect(samples).toBeGreaterThan(0);
+    expect(lockWaits).toBe(0);
+    const answers = await flood;
+    expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+    const applied = answers.filter((a) => a.status === 200).length;
+    expect(applied).toBeGreaterThan(0);
+    const rows = await log(call.id);
+    expect(rows).toHaveLength(3 + applied);
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+    const { stored, replayed } = await storedAndReplayed(t, call.id);
+    expect(replayed).toEqual(stored);
+    await postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' });
+  });
+});

@@ -1,0 +1,128 @@
+// src/database/transaction.ts against real PostgreSQL: statements deferred
+// and pipelined, COMMIT sent with the last one, and nothing committed past an
+// error, wherever in a flight it happens.
+import { DataSource } from 'typeorm';
+import { Transaction } from '../src/database/transaction';
+import { TestApp } from './support/test-app';
+
+describe('Transaction (pipelined)', () => {
+  let t: TestApp;
+  let db: DataSource;
+  beforeAll(async () => {
+    t = await TestApp.start();
+    db = t.db;
+    await db.query(`CREATE TABLE tx_probe (n int PRIMARY KEY, note text)`);
+  });
+  afterAll(async () => {
+    await db.query(`DROP TABLE tx_probe`);
+    await t.close();
+  });
+  beforeEach(() => db.query(`TRUNCATE tx_probe`));
+
+  const stored = async () => (await db.query(`SELECT n FROM tx_probe ORDER BY n`)).map((r: { n: number }) => r.n);
+
+  it('runs on pooled connections in pipeline mode', () => {
+    expect((db.driver as unknown as { master: { options: { pipeline?: boolean } } }).master.options.pipeline).toBe(true);
+  });
+
+  it('sends deferred statements, in order, with the next query, which sees them', async () => {
+    const seen = await Transaction.run(db, async (tx) => {
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]);
+      tx.defer(`UPDATE tx_probe SET note = 'updated after both' WHERE n IN (1, 2)`, []);
+      return tx.query(`SELECT n, note FROM tx_probe ORDER BY n`);
+    });
+    expect(seen).toEqual([
+      { n: 1, note: 'updated after both' },
+      { n: 2, note: 'updated after both' },
+    ]);
+    expect(await stored()).toEqual([1, 2]);
+  });
+
+  it('commitWith answers the last statement and commits with it', async () => {
+    const rows = await Transaction.run(db, async (tx) => {
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
+      return tx.commitWith(`INSERT INTO tx_probe (n) VALUES ($1) RETURNING n * 10 AS tenfold`, [2]);
+    });
+    expect(rows).toEqual([{ tenfold: 20 }]);
+    expect(await stored()).toEqual([1, 2]);
+  });
+
+  it('deferQuery answers once the COMMIT has carried it', async () => {
+    let later!: Promise<Array<{ n: number }>>;
+    await Transaction.run(db, async (tx) => {
+      later = tx.deferQuery(`INSERT INTO tx_probe (n) VALUES ($1) RETURNING n`, [7]);
+    });
+    expect(await later).toEqual([{ n: 7 }]);
+    expect(await stored()).toEqual([7]);
+  });
+
+  it('a deferred statement that fails fails the flight with its own error, and nothing commits', async () => {
+    await db.query(`INSERT INTO tx_probe (n) VALUES (1)`);
+    const run = Transaction.run(db, async (tx) => {
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]);
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]); // duplicate key
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [3]);
+      return tx.query(`SELECT count(*) FROM tx_probe`);
+    });
+    await expect(run).rejects.toMatchObject({ code: '23505' });
+    expect(await stored()).toEqual([1]);
+  });
+
+  it('a statement that fails in the COMMIT flight turns the COMMIT into a rollback', async () => {
+    await db.query(`INSERT INTO tx_probe (n) VALUES (1)`);
+    let view!: Promise<unknown>;
+    const run = Transaction.run(db, async (tx) => {
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]);
+      view = tx.deferQuery(`INSERT INTO tx_probe (n) VALUES ($1) RETURNING n`, [3]);
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]); // duplicate key, after the others
+    });
+    await expect(run).rejects.toMatchObject({ code: '23505' });
+    await expect(view).rejects.toBeDefined();
+    expect(await stored()).toEqual([1]);
+  });
+
+  it('a value that cannot be sent fails the flight before any of it is sent', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const run = Transaction.run(db, async (tx) => {
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
+      tx.defer(`INSERT INTO tx_probe (n, note) VALUES ($1, $2)`, [2, circular]);
+    });
+    await expect(run).rejects.toThrow(/circular/i);
+    expect(await stored()).toEqual([]);
+  });
+
+  it('an error thrown by the work rolls back what was sent and what was deferred', async () => {
+    const run = Transaction.run(db, async (tx) => {
+      await tx.query(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]);
+      throw new Error('changed my mind');
+    });
+    await expect(run).rejects.toThrow('changed my mind');
+    expect(await stored()).toEqual([]);
+    // The connection went back to the pool clean: the next transaction works.
+    await Transaction.run(db, async (tx) => tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [5]));
+    expect(await stored()).toEqual([5]);
+  });
+
+  it('refuses statements after the COMMIT', async () => {
+    const run = Transaction.run(db, async (tx) => {
+      await tx.commitWith(null);
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
+    });
+    await expect(run).rejects.toThrow('the transaction is committed');
+    expect(await stored()).toEqual([]);
+  });
+
+  it('marks count the statements issued', async () => {
+    await Transaction.run(db, async (tx) => {
+      const start = tx.mark();
+      expect(tx.mark()).toBe(start);
+      tx.defer(`SELECT 1`);
+      expect(tx.mark()).toBe(start + 1);
+      await tx.query(`SELECT $1::int AS one`, [1]);
+      expect(tx.mark()).toBe(start + 2);
+    });
+  });
+});
