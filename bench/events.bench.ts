@@ -14,6 +14,7 @@ import { Client, Pool } from 'pg';
 import { CallsRepository } from '../src/calls/calls.repository';
 import { CallsService } from '../src/calls/calls.service';
 import { CallLifecycleService } from '../src/calls/lifecycle/call-lifecycle.service';
+import { CALL_VIEW_COLUMNS, callViewFrom } from '../src/calls/call-view.sql';
 import { PendingCallsRepository } from '../src/calls/pending-calls.repository';
 import { log, runBench } from './lib/cleanup';
 import { agentEmail, benchUrl, Company, createBenchDatabase, seedAgents, seedCompany, seedMenu } from './lib/database';
@@ -86,20 +87,31 @@ async function traceLifecycle(company: Company, menuId: string): Promise<EventTr
 
 // BEGIN; the lock (every statement the service sends before the write:
 // the FOR UPDATE, and the read of the locked row if it is separate); the
-// `UPDATE calls … INSERT INTO call_events` statement; COMMIT. Not the
-// call-object view the service reads before committing, nor the auth query.
-function eventScript(t: EventTrace): PgbenchScript {
+// `UPDATE calls … INSERT INTO call_events` statement; COMMIT. Not the auth
+// query. `view`: the write as the service sends it for a client's event,
+// answering the call's view; without, the bare lock + update + insert (the
+// write as the scheduler sends it, `SELECT 1 FROM updated`).
+function eventScript(t: EventTrace, view: boolean): PgbenchScript {
   const cte = t.hold.findIndex((s) => /UPDATE calls SET status/.test(s.sql) && /INSERT INTO call_events/.test(s.sql));
   const lock = t.hold.slice(1, cte);
   const ok = t.hold[0]?.sql === 'BEGIN' && cte > 1 && lock.every((s) => /FROM calls c\s+WHERE/.test(s.sql)) && lock.some((s) => /FOR UPDATE OF c/.test(s.sql));
   if (!ok) throw new Error(`the event transaction's statements changed; update events.bench.ts:\n  ${describeTrace(t.hold).join('\n  ')}`);
-  const script = new PgbenchScript('POST /calls/{id}/events (hold) - the lock and the write CallLifecycleService sent (traced), in one transaction')
+  let write = t.hold[cte];
+  if (!view) {
+    const withView = `SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}`;
+    if (!write.sql.includes(withView)) throw new Error(`the event's write no longer ends with the call view; update events.bench.ts:\n${write.sql}`);
+    write = { ...write, sql: write.sql.replace(withView, 'SELECT 1 FROM updated') };
+  }
+  const title = view
+    ? 'POST /calls/{id}/events (hold) - the lock and the write CallLifecycleService sent (traced), in one transaction'
+    : 'POST /calls/{id}/events (hold) - the lock and the write CallLifecycleService sent (traced), without the view, in one transaction';
+  const script = new PgbenchScript(title)
     .raw('\\set call_id :pool_first + :client_id * :calls_per_client + random(0, :calls_per_client - 1)')
     .raw('BEGIN;');
   // The locked row's agent_id goes back into the write, as the service does
   // (and must: an agent is on at most one live call).
   for (const s of lock) script.statement(s, { call_id: t.callId }, s.fields.includes('agent_id') ? '\\gset l_' : ';');
-  return script.statement(t.hold[cte], { call_id: t.callId, l_agent_id: t.agentId }).raw('COMMIT;');
+  return script.statement(write, { call_id: t.callId, l_agent_id: t.agentId }).raw('COMMIT;');
 }
 
 // The pgbench pool: one connected call per pgbench agent (a call row and its
@@ -238,7 +250,8 @@ runBench('events', async () => {
   const poolFirst = await seedPool(db, company.id, ivr, WORKERS * PG_CALLS_PER_CLIENT);
   await db.query('VACUUM ANALYZE');
   const trace = await traceLifecycle(company, ivr);
-  const script = eventScript(trace);
+  const script = eventScript(trace, true);
+  const bareScript = eventScript(trace, false);
   const perEvent = Object.entries(trace.perEvent).map(([type, n]) => `${type} ${n}`).join(', ');
   log(`traced: statements per request, besides the auth query: ${perEvent}`);
 
@@ -288,6 +301,14 @@ runBench('events', async () => {
     vars: { ...script.vars, pool_first: poolFirst, calls_per_client: PG_CALLS_PER_CLIENT },
   }));
   log(`pgbench: ${fmt(pg.tps)} tps, latency average ${fmt(pg.latencyAvgMs, 2)} ms`);
+  const bare = await runPgbench({
+    scriptFile: join(dir, 'event-bare.pgbench.sql'),
+    script: bareScript.text(),
+    clients: WORKERS,
+    seconds: SECONDS,
+    vars: { ...bareScript.vars, pool_first: poolFirst, calls_per_client: PG_CALLS_PER_CLIENT },
+  });
+  log(`pgbench without the view (lock + update + insert): ${fmt(bare.tps)} tps, latency average ${fmt(bare.latencyAvgMs, 2)} ms`);
   const perEventMs = (cpu: CpuSplit, count: number) => ({
     machine: (cpu.machine / count) * 1000,
     service: (cpu.service / count) * 1000,
@@ -302,6 +323,7 @@ runBench('events', async () => {
   log(cpuLine);
 
   const ratio = eventsPerSecond / pg.tps;
+  const bareRatio = eventsPerSecond / bare.tps;
   const hotOk = hotStats.latency.p99 < 250 && hotStats.serverErrors === 0 && logCheck.ok;
   const table = markdownTable([
     {
@@ -312,6 +334,15 @@ runBench('events', async () => {
       'pgbench tps': fmt(pg.tps),
       'app/pgbench': fmt(ratio, 2),
       target: `ratio ≥ 0.35: ${verdict(ratio >= 0.35)}`,
+    },
+    {
+      case: `  the same, against pgbench without the view`,
+      'events/s': fmt(eventsPerSecond),
+      'p50 ms': '',
+      'p99 ms': '',
+      'pgbench tps': fmt(bare.tps),
+      'app/pgbench': fmt(bareRatio, 2),
+      target: `ratio ≥ 0.35: ${verdict(bareRatio >= 0.35)}`,
     },
     {
       case: `${HOT_CLIENTS} clients, one call, ${HOT_SECONDS} s`,
@@ -342,6 +373,8 @@ runBench('events', async () => {
     hot: { ...hotStats, log: logCheck },
     pgbench: pg,
     ratio,
+    pgbenchWithoutView: bare,
+    ratioWithoutView: bareRatio,
     trace: { hold: describeTrace(trace.hold), statementsPerRequest: trace.perEvent },
     table,
   });
