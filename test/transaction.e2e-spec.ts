@@ -2,7 +2,9 @@
 // and pipelined, COMMIT sent with the last one, and nothing committed past an
 // error, wherever in a flight it happens.
 import { DataSource } from 'typeorm';
-import { Transaction } from '../src/database/transaction';
+import { databaseOptions } from '../src/database/database-options';
+import { CommitOutcomeUnknownError, Transaction } from '../src/database/transaction';
+import { TcpProxy } from './support/tcp-proxy';
 import { TestApp } from './support/test-app';
 
 describe('Transaction (pipelined)', () => {
@@ -124,5 +126,37 @@ describe('Transaction (pipelined)', () => {
       await tx.query(`SELECT $1::int AS one`, [1]);
       expect(tx.mark()).toBe(start + 2);
     });
+  });
+
+  it('a connection lost after COMMIT was sent is an unknown outcome, never a plain failure', async () => {
+    const target = new URL(process.env.SWITCHBOARD_TEST_DATABASE_URL!);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.up();
+    const proxied = new URL(target.toString());
+    proxied.port = String(proxy.port);
+    const viaProxy = new DataSource({ ...databaseOptions(proxied.toString(), { poolSize: 2 }), migrations: [] });
+    await viaProxy.initialize();
+    try {
+      proxy.cutAfterClientSends('COMMIT');
+      const run = Transaction.run(viaProxy, async (tx) => tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]));
+      await expect(run).rejects.toBeInstanceOf(CommitOutcomeUnknownError);
+      // The broken connection was dropped, not pooled: the next one works.
+      await Transaction.run(viaProxy, async (tx) => tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]));
+      expect(await stored()).toContain(2);
+
+      // Lost before COMMIT: a plain failure (the server rolls back), and
+      // the process lives on (pg's error event has a listener).
+      proxy.cutAfterClientSends('lost before commit');
+      const early = Transaction.run(viaProxy, async (tx) => {
+        await tx.query(`INSERT INTO tx_probe (n, note) VALUES ($1, 'lost before commit')`, [3]);
+      });
+      await expect(early).rejects.toThrow(/Connection terminated|not queryable/);
+      await expect(early).rejects.not.toBeInstanceOf(CommitOutcomeUnknownError);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the server notices the lost client
+      expect(await stored()).not.toContain(3);
+    } finally {
+      await viaProxy.destroy();
+      await proxy.down();
+    }
   });
 });

@@ -40,6 +40,7 @@ export class Transaction {
 
   static async run<T>(db: DataSource, work: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await poolOf(db).connect();
+    guard(client);
     const tx = new Transaction(client);
     tx.deferred.push({ text: 'BEGIN', values: [] });
     let broken: Error | undefined;
@@ -190,7 +191,20 @@ interface PgClient {
   query(text: string): Promise<QueryResult>;
   query(config: { name: string; text: string; values: unknown[] }): Promise<QueryResult>;
   release(error?: Error): void;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
   connection?: { stream?: { cork?(): void; uncork?(): void } };
+}
+
+// pg-pool listens for a connection's errors only while it is idle; an error
+// event nobody listens to would crash the process. A connection that dies
+// while checked out here fails its pending statements anyway (and the
+// transaction then discards it): the listener only keeps the event from
+// being unhandled. One per connection, for its whole life.
+const guarded = new WeakSet<object>();
+function guard(client: PgClient): void {
+  if (guarded.has(client) || typeof client.on !== 'function') return;
+  guarded.add(client);
+  client.on('error', () => undefined);
 }
 
 function poolOf(db: DataSource): { connect(): Promise<PgClient> } {

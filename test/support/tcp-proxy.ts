@@ -6,6 +6,7 @@ import { createServer, Server, Socket } from 'node:net';
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private cutAfter?: string;
   port = 0;
 
   constructor(
@@ -22,12 +23,25 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      upstream.pipe(client);
+      client.on('data', (chunk: Buffer) => {
+        upstream.write(chunk);
+        if (this.cutAfter !== undefined && chunk.includes(this.cutAfter)) {
+          this.cutAfter = undefined;
+          client.destroy(); // the server got the bytes; the client never gets the answer
+        }
+      });
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as { port: number }).port;
+  }
+
+  // The next time a client sends bytes containing `text`, they reach the
+  // server and that client's connection is cut before any answer.
+  cutAfterClientSends(text: string): void {
+    this.cutAfter = text;
   }
 
   async down(): Promise<void> {
