@@ -3,23 +3,8 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { seedCallFixtures, CallFixtures } from './support/call-fixtures';
 import { spawnService, SpawnedService, waitHealthy, waitUntil } from './support/spawned-service';
+import { insertScheduledCalls } from './support/scheduled-calls';
 import { TestApp } from './support/test-app';
-
-// Scheduled calls written straight into the database (with their "created"
-// event, as the API writes them), due at `dueSql` — an SQL expression.
-async function insertScheduledCalls(db: DataSource, f: CallFixtures, count: number, dueSql: string): Promise<void> {
-  await db.query(
-    `WITH eu AS (INSERT INTO end_users (company_id, phone_number) VALUES ($1, '+18596579625') RETURNING id),
-     c AS (
-       INSERT INTO calls (company_id, call_type, status, lang, created_at, scheduled_at, menu_id, end_user_id, last_seq, updated_at)
-       SELECT $1, 'Voice Scheduled (API)', 'scheduled', 'en', now(), ${dueSql}, $2, eu.id, 1, now()
-         FROM generate_series(1, $3) AS i, eu
-       RETURNING id, scheduled_at)
-     INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, created_at)
-     SELECT id, 1, 'created', NULL, 'scheduled', jsonb_build_object('call_type', 'Voice Scheduled (API)', 'menu_id', $2::int, 'scheduled_at', scheduled_at), now() FROM c`,
-    [f.companyId, f.menus.web, count],
-  );
-}
 
 // For every call of the company: how many `dispatch` events it has.
 async function dispatchCounts(db: DataSource, companyId: string): Promise<{ calls: number; scheduled: number; dispatchedOnce: number; dispatchedTwice: number }> {
@@ -55,7 +40,7 @@ describe('scheduled calls', () => {
       await Promise.all(instances.map((i) => waitHealthy(i)));
 
       // Due over the next three seconds, by the database's clock.
-      await insertScheduledCalls(t.db, f, 1000, `now() + make_interval(secs => 0.5 + (i % 300) / 100.0)`);
+      await insertScheduledCalls(t.db, f.companyId, f.menus.web, 1000, `now() + make_interval(secs => 0.5 + (i % 300) / 100.0)`);
       // Kill one instance once the run is under way (SIGKILL: no goodbye;
       // whatever it had claimed returns to the pool with its transaction).
       await waitUntil(async () => (await dispatchCounts(t.db, f.companyId)).dispatchedOnce > 150, 30_000, 'the first dispatches');
@@ -80,7 +65,7 @@ describe('scheduled calls', () => {
 
   it('dispatches at once the calls that fell due while no instance ran', async () => {
     const f = await seedCallFixtures(t);
-    await insertScheduledCalls(t.db, f, 40, `now() - interval '1 hour'`);
+    await insertScheduledCalls(t.db, f.companyId, f.menus.web, 40, `now() - interval '1 hour'`);
     const instance = await TestApp.start({ SCHEDULER_ENABLED: 'true', SCHEDULER_TICK_MS: '60000', SCHEDULER_BATCH_SIZE: '7' });
     try {
       // The first tick runs at start-up, not a tick later, and drains every batch.
@@ -97,8 +82,8 @@ describe('scheduled calls', () => {
   it('lets the cron endpoint, the command and the loop run side by side without doubles', async () => {
     const f = await seedCallFixtures(t);
     const other = await seedCallFixtures(t);
-    await insertScheduledCalls(t.db, f, 300, `now() - interval '1 second'`);
-    await insertScheduledCalls(t.db, other, 5, `now() + interval '1 hour'`); // not due: untouched
+    await insertScheduledCalls(t.db, f.companyId, f.menus.web, 300, `now() - interval '1 second'`);
+    await insertScheduledCalls(t.db, other.companyId, other.menus.web, 5, `now() + interval '1 hour'`); // not due: untouched
     const loop = await TestApp.start({ SCHEDULER_ENABLED: 'true', SCHEDULER_TICK_MS: '50', SCHEDULER_BATCH_SIZE: '10' });
     try {
       const command = new Promise<string>((resolve, reject) => {
@@ -129,8 +114,8 @@ describe('scheduled calls', () => {
   it('answers {"dispatched": N} for the company\'s own due calls only', async () => {
     const f = await seedCallFixtures(t);
     const other = await seedCallFixtures(t);
-    await insertScheduledCalls(t.db, f, 12, `now() - interval '1 second'`);
-    await insertScheduledCalls(t.db, other, 3, `now() - interval '1 second'`);
+    await insertScheduledCalls(t.db, f.companyId, f.menus.web, 12, `now() - interval '1 second'`);
+    await insertScheduledCalls(t.db, other.companyId, other.menus.web, 3, `now() - interval '1 second'`);
     const res = await t.post('/apps/api/v1/scheduled_calls/dispatch', {}, f.company);
     expect(res).toMatchObject({ status: 200, body: { dispatched: 12 } });
     expect((await dispatchCounts(t.db, other.companyId)).scheduled).toBe(3);
@@ -192,7 +177,7 @@ describe('scheduled calls', () => {
 
     it('never both dispatches and cancels or reschedules a call, whatever the race', async () => {
       const f = await seedCallFixtures(t);
-      await insertScheduledCalls(t.db, f, 60, `now() - interval '1 second'`);
+      await insertScheduledCalls(t.db, f.companyId, f.menus.web, 60, `now() - interval '1 second'`);
       const ids: string[] = (await t.db.query(`SELECT id FROM calls WHERE company_id = $1 ORDER BY id`, [f.companyId])).map((r: { id: string }) => r.id);
       const later = new Date(Date.now() + 3600_000).toISOString();
       const answers = await Promise.all([

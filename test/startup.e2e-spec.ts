@@ -30,12 +30,8 @@ describe('start-up and operability', () => {
   });
 
   it('answers 503 on /ready while the database is down, survives, and recovers by itself', async () => {
-    const target = new URL(process.env.SWITCHBOARD_TEST_DATABASE_URL!);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.up();
-    const proxied = new URL(target.toString());
-    proxied.port = String(proxy.port);
-    const app = await createApp(loadConfig({ LOG_LEVEL: 'fatal', SCHEDULER_ENABLED: 'false', SWITCHBOARD_ADMIN_TOKEN: 'operator-token-0123456789' }), proxied.toString());
+    const { proxy, url: proxied } = await TcpProxy.inFrontOf(process.env.SWITCHBOARD_TEST_DATABASE_URL!);
+    const app = await createApp(loadConfig({ LOG_LEVEL: 'fatal', SCHEDULER_ENABLED: 'false', SWITCHBOARD_ADMIN_TOKEN: 'operator-token-0123456789' }), proxied);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     const get = async (url: string, headers: Record<string, string> = {}) => {

@@ -129,12 +129,8 @@ describe('Transaction (pipelined)', () => {
   });
 
   it('a connection lost after COMMIT was sent is an unknown outcome, never a plain failure', async () => {
-    const target = new URL(process.env.SWITCHBOARD_TEST_DATABASE_URL!);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.up();
-    const proxied = new URL(target.toString());
-    proxied.port = String(proxy.port);
-    const viaProxy = new DataSource({ ...databaseOptions(proxied.toString(), { poolSize: 2 }), migrations: [] });
+    const { proxy, url } = await TcpProxy.inFrontOf(process.env.SWITCHBOARD_TEST_DATABASE_URL!);
+    const viaProxy = new DataSource({ ...databaseOptions(url, { poolSize: 2 }), migrations: [] });
     await viaProxy.initialize();
     try {
       proxy.cutAfterClientSends('COMMIT');

@@ -104,11 +104,8 @@ export function cpuSecondsOf(pid: number): number {
 
 // CPU used by a process over a stretch of work, as a share of one core.
 export async function measureCpu<T>(service: RunningService, work: () => Promise<T>): Promise<{ result: T; cpuShare: number }> {
-  const cpu0 = service.cpuSeconds();
-  const t0 = process.hrtime.bigint();
-  const result = await work();
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { result, cpuShare: (service.cpuSeconds() - cpu0) / seconds };
+  const { result, cpu } = await measureCpuSplit(service, work);
+  return { result, cpuShare: cpu.service / cpu.seconds };
 }
 
 // CPU used by every PostgreSQL process on this machine (backends, WAL writer,

@@ -14,6 +14,17 @@ export class TcpProxy {
     private readonly targetPort: number,
   ) {}
 
+  // A proxy, up, in front of the server of `url`; answers it and the same
+  // URL through the proxy.
+  static async inFrontOf(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+    const target = new URL(url);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.up();
+    const proxied = new URL(url);
+    proxied.port = String(proxy.port);
+    return { proxy, url: proxied.toString() };
+  }
+
   async up(): Promise<void> {
     this.server = createServer((client) => {
       const upstream = new Socket();
