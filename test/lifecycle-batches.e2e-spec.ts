@@ -1,14 +1,15 @@
 // Events that queue behind each other for one call share one transaction
-// (CallLifecycleService.applyBatch): one lock, one COMMIT, and still each
+// (CallLifecycleService.applyGroup): one lock, one COMMIT, and still each
 // event refused or applied on its own, with its own log row and answer. The
 // queue is made deterministic by holding the call's row lock from the test:
 // the first event waits for it in the database, the others queue behind it
-// in the service, in the order they were sent.
+// in the service, in the order they were sent. Events of different calls
+// share transactions too while every group is busy.
 import type { QueryRunner } from 'typeorm';
 import { LifecycleMessages as M } from '../src/calls/lifecycle/call-event-input';
-import { CallLifecycleService } from '../src/calls/lifecycle/call-lifecycle.service';
+import { CallLifecycleService, GROUPS_AT_ONCE } from '../src/calls/lifecycle/call-lifecycle.service';
 import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
-import { callIn, freeAgent, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';
+import { callIn, freeAgent, newAgent, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';
 import { TestApp, TestResponse } from './support/test-app';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -173,5 +174,99 @@ describe('events queued for one call', () => {
     const { stored, replayed } = await storedAndReplayed(t, call.id);
     expect(replayed).toEqual(stored);
     await postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' });
+  });
+
+  // Holds row locks (FOR UPDATE) from the test until `release`.
+  async function holdLocks(table: 'calls' | 'agents', ids: number[]): Promise<{ release: () => Promise<void> }> {
+    const blocker: QueryRunner = t.db.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    await blocker.query(`SELECT id FROM ${table} WHERE id = ANY($1::bigint[]) FOR UPDATE`, [ids]);
+    return {
+      release: async () => {
+        if (blocker.isTransactionActive) await blocker.commitTransaction();
+        await blocker.release();
+      },
+    };
+  }
+
+  async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await pause(5);
+    }
+  }
+
+  it('applies events of different calls in one transaction while every group is busy', async () => {
+    const lifecycle = t.app.get(CallLifecycleService);
+    // Each busy group hangs up a call whose agent the test holds: the
+    // agent's release waits for the test's lock, and so does the group.
+    const busy = [];
+    for (let i = 0; i < GROUPS_AT_ONCE; i++) busy.push(await callIn(t, f, 'connected', { agentEmail: (await newAgent(t, f)).email }));
+    const waiting = [await callIn(t, f, 'connected'), await callIn(t, f, 'connected'), await callIn(t, f, 'connected')];
+    const agents = await holdLocks('agents', busy.map((call) => call.agent_info.id));
+    let hangups: Array<Promise<TestResponse>> = [];
+    let holds: Array<Promise<TestResponse>> = [];
+    try {
+      hangups = busy.map((call) => postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' }));
+      await until('every group waits for a lock', async () => {
+        const [row] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        return row.n === GROUPS_AT_ONCE;
+      });
+      holds = waiting.map((call) => postEvent(t, f, call.id, { type: 'hold' }));
+      await until('the holds wait for a group', () => lifecycle.callsWaitingForAGroup() === waiting.length);
+    } finally {
+      await agents.release();
+    }
+    expect((await Promise.all(hangups)).map((a) => [a.status, a.body.status])).toEqual(busy.map(() => [200, 'finished']));
+    const answers = await Promise.all(holds);
+    expect(answers.map((a) => [a.status, a.body.id, a.body.status])).toEqual(waiting.map((call) => [200, call.id, 'connected']));
+    // Each answer is its own call's view.
+    for (const answer of answers) expect(new Set(answer.body.participants.map((p: { call_id: number }) => p.call_id))).toEqual(new Set([answer.body.id]));
+
+    // The three holds committed together, apart from the hangups.
+    const logged = await t.db.query(
+      `SELECT call_id::int AS call_id, type, seq, xmin::text AS xmin FROM call_events WHERE call_id = ANY($1::bigint[]) AND type IN ('hold', 'hangup') ORDER BY call_id`,
+      [[...busy, ...waiting].map((call) => call.id)],
+    );
+    const holdXmins = new Set(logged.filter((r: { type: string }) => r.type === 'hold').map((r: { xmin: string }) => r.xmin));
+    expect(logged.filter((r: { type: string }) => r.type === 'hold')).toHaveLength(3);
+    expect(holdXmins.size).toBe(1);
+    for (const row of logged.filter((r: { type: string }) => r.type === 'hangup')) expect(holdXmins.has(row.xmin)).toBe(false);
+    for (const call of [...busy, ...waiting]) {
+      const { stored, replayed } = await storedAndReplayed(t, call.id);
+      expect(replayed).toEqual(stored);
+    }
+    for (const call of waiting) await postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' });
+  });
+
+  it('leaves a call whose row lock is held elsewhere out of the groups: it waits alone, the others go on', async () => {
+    const lifecycle = t.app.get(CallLifecycleService);
+    const locked = [];
+    for (let i = 0; i < GROUPS_AT_ONCE; i++) locked.push(await callIn(t, f, 'connected'));
+    const free = await callIn(t, f, 'connected');
+    const calls = await holdLocks('calls', locked.map((call) => call.id));
+    let blocked: Array<Promise<TestResponse>> = [];
+    try {
+      blocked = locked.map((call) => postEvent(t, f, call.id, { type: 'hold' }));
+      await until('the locked calls\' events wait for the lock', async () => {
+        const [row] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        return row.n === GROUPS_AT_ONCE;
+      });
+      // Were the groups waiting on those locks, this event could not be applied.
+      const answer = await postEvent(t, f, free.id, { type: 'hold' });
+      expect([answer.status, answer.body.status]).toEqual([200, 'connected']);
+      expect(locked.map((call) => lifecycle.eventsPending(f.companyId, String(call.id)))).toEqual(locked.map(() => 1));
+    } finally {
+      await calls.release();
+    }
+    expect((await Promise.all(blocked)).map((a) => a.status)).toEqual(locked.map(() => 200));
+    for (const call of [...locked, free]) {
+      const { stored, replayed } = await storedAndReplayed(t, call.id);
+      expect(replayed).toEqual(stored);
+      expect(stored.hold_started_at).not.toBeNull();
+      await postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' });
+    }
   });
 });

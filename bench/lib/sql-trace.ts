@@ -130,6 +130,16 @@ export class PgbenchScript {
     sql = sql.replace(/\$(\d+)/g, (_, index: string) => {
       const value = traced.params[Number(index) - 1];
       if (value === null || value === undefined) return 'NULL';
+      // A one-element array of a bound value (`id = ANY($1::bigint[])`)
+      // becomes ARRAY[:var]: pgbench variables are scalars.
+      // (pg sends an array as its text form, '{"123"}', which is what a
+      // Transaction records.)
+      const single = Array.isArray(value) && value.length === 1 ? paramText(value[0]) : /^\{"?([^",{}]+)"?\}$/.exec(String(value))?.[1];
+      const element = single === undefined ? undefined : byValue.get(single);
+      if (element !== undefined) {
+        used.add(element);
+        return `ARRAY[:${element}]`;
+      }
       const text = paramText(value);
       const bound = byValue.get(text);
       if (bound !== undefined) {

@@ -1,4 +1,4 @@
-import { KeyedBatches, Settled } from './keyed-batches';
+import { Batches, KeyedBatches, Settled } from './keyed-batches';
 
 // A runner that records its batches and finishes each when told to.
 function harness(batchable: (item: string) => boolean = () => true, maxBatch = 3) {
@@ -84,5 +84,72 @@ describe('KeyedBatches', () => {
     for (let i = 0; i < 2; i++) await release();
     await expect(first).resolves.toBe('A');
     await expect(Promise.all(rest)).resolves.toEqual(['error: bad1', 'B']);
+  });
+});
+
+describe('Batches', () => {
+  // Runners that record their batches and finish each when told to (oldest first).
+  function groups(concurrency = 2, maxBatch = 3) {
+    const batches: string[][] = [];
+    const gates: Array<() => void> = [];
+    const shared = new Batches<string, string>({
+      concurrency,
+      maxBatch,
+      run: async (items) => {
+        batches.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        if (items.includes('boom')) throw new Error('the batch failed');
+        return items.map((item): Settled<string> => (item.startsWith('bad') ? { ok: false, error: new Error(item) } : { ok: true, value: item.toUpperCase() }));
+      },
+    });
+    const release = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      gates.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    return { shared, batches, release };
+  }
+
+  it('runs items at once while a runner is free, and queues the rest into shared batches', async () => {
+    const { shared, batches, release } = groups(2, 3);
+    const answers = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((item) => shared.submit(item));
+    expect(batches).toEqual([['a'], ['b']]);
+    expect(shared.waiting).toBe(5);
+    await release(); // a's runner takes the next three
+    expect(batches).toEqual([['a'], ['b'], ['c', 'd', 'e']]);
+    expect(shared.waiting).toBe(2);
+    await release(); // b's runner takes the rest
+    expect(batches).toEqual([['a'], ['b'], ['c', 'd', 'e'], ['f', 'g']]);
+    await release();
+    await release();
+    await expect(Promise.all(answers)).resolves.toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G']);
+    expect(shared.waiting).toBe(0);
+  });
+
+  it('never runs more than `concurrency` batches at once, and starts again after going idle', async () => {
+    const { shared, batches, release } = groups(1, 10);
+    const first = [shared.submit('a'), shared.submit('b')];
+    expect(batches).toEqual([['a']]);
+    await release();
+    await release();
+    await expect(Promise.all(first)).resolves.toEqual(['A', 'B']);
+    const later = shared.submit('c');
+    expect(batches).toEqual([['a'], ['b'], ['c']]);
+    await release();
+    await expect(later).resolves.toBe('C');
+  });
+
+  it('answers each item its own outcome, and fails every item of a batch that throws', async () => {
+    const { shared, release } = groups(1, 5);
+    const caught = (p: Promise<string>) => p.then((v) => v, (e: Error) => `error: ${e.message}`);
+    const first = shared.submit('a');
+    const second = ['bad1', 'b'].map((item) => caught(shared.submit(item)));
+    await release();
+    const third = ['c', 'boom'].map((item) => caught(shared.submit(item)));
+    await release();
+    await release();
+    await expect(first).resolves.toBe('A');
+    await expect(Promise.all(second)).resolves.toEqual(['error: bad1', 'B']);
+    await expect(Promise.all(third)).resolves.toEqual(['error: the batch failed', 'error: the batch failed']);
   });
 });

@@ -51,18 +51,7 @@ export class KeyedBatches<I, O> {
     while (queue.length > 0) {
       const batch = this.takeBatch(queue);
       this.running.set(key, batch.length);
-      let outcomes: Array<Settled<O>>;
-      try {
-        outcomes = await this.options.run(batch.map((w) => w.item));
-        if (outcomes.length !== batch.length) throw new Error(`a batch of ${batch.length} answered ${outcomes.length} outcomes`);
-      } catch (error) {
-        outcomes = batch.map(() => ({ ok: false, error }));
-      }
-      batch.forEach((waiting, i) => {
-        const outcome = outcomes[i];
-        if (outcome.ok) waiting.resolve(outcome.value);
-        else waiting.reject(outcome.error);
-      });
+      await runBatch(batch, this.options.run);
     }
     this.queues.delete(key);
     this.running.delete(key);
@@ -89,4 +78,63 @@ export async function settle<T>(work: () => Promise<T>): Promise<Settled<T>> {
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+export interface BatchesOptions<I, O> {
+  // The most batches running at once.
+  concurrency: number;
+  // The most items one batch takes.
+  maxBatch: number;
+  // Runs one batch; answers one outcome per item, in order. A throw fails
+  // every item of the batch with that error.
+  run: (items: I[]) => Promise<Array<Settled<O>>>;
+}
+
+// Items from anywhere share batches, with at most `concurrency` batches
+// running at once. An item that arrives while a runner is free runs at once
+// (so a quiet system adds no wait); while all runners are busy, items queue,
+// and each runner that finishes takes up to maxBatch of them together. The
+// busier the system, the larger the batches.
+export class Batches<I, O> {
+  private readonly queue: Array<Waiting<I, O>> = [];
+  private runners = 0;
+
+  constructor(private readonly options: BatchesOptions<I, O>) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (this.runners < this.options.concurrency) void this.runner();
+    });
+  }
+
+  // Items submitted and not taken by a runner yet.
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  private async runner(): Promise<void> {
+    this.runners++;
+    try {
+      while (this.queue.length > 0) await runBatch(this.queue.splice(0, this.options.maxBatch), this.options.run);
+    } finally {
+      this.runners--;
+    }
+  }
+}
+
+// Runs one batch and settles each of its items' promises with its outcome.
+async function runBatch<I, O>(batch: Array<Waiting<I, O>>, run: (items: I[]) => Promise<Array<Settled<O>>>): Promise<void> {
+  let outcomes: Array<Settled<O>>;
+  try {
+    outcomes = await run(batch.map((w) => w.item));
+    if (outcomes.length !== batch.length) throw new Error(`a batch of ${batch.length} answered ${outcomes.length} outcomes`);
+  } catch (error) {
+    outcomes = batch.map(() => ({ ok: false, error }));
+  }
+  batch.forEach((waiting, i) => {
+    const outcome = outcomes[i];
+    if (outcome.ok) waiting.resolve(outcome.value);
+    else waiting.reject(outcome.error);
+  });
 }

@@ -12,7 +12,7 @@ import { ClientEvent, LifecycleMessages as M, parseEventRequest } from './call-e
 import { CallProjection, contextOf, eventTime, eventToLog, project } from './call-projection';
 import { CallEffect, CallEvent, acceptsEventType, applyEvent, canApply, snapshotOf } from './call.machine';
 import { parseId } from '../../common/ids';
-import { KeyedBatches, Settled, settle } from '../../common/keyed-batches';
+import { Batches, KeyedBatches, Settled, settle } from '../../common/keyed-batches';
 
 // A call row locked for an event, with what the machine and the reducer need.
 export interface LockedCall extends CallProjection {
@@ -42,6 +42,29 @@ const LOOKS_UP = new Set<string>(['assign', 'read_voicemail', 'transfer', 'selec
 // At most this many queued events of one call share a transaction.
 const MAX_BATCH = 50;
 
+// Self-contained events of different calls share transactions too: at most
+// GROUPS_AT_ONCE such transactions run at once (per instance), each over at
+// most MAX_GROUP calls.
+export const GROUPS_AT_ONCE = 2;
+const MAX_GROUP = 50;
+
+// What a group answers for one call's events: an outcome per event, or that
+// the call was not locked and its events must run on their own.
+const NOT_LOCKED = Symbol('not locked');
+type GroupOutcome = Array<Settled<AppliedEvent>> | typeof NOT_LOCKED;
+
+// An event applied in a group, its view still to come with the COMMIT, or refused.
+type PendingAnswer = { ok: true; view: Promise<CallViewRow[]> } | { ok: false; error: unknown };
+
+// Ids as parseId lets them in (no leading zeros), in numeric order.
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function isSelfContained(job: EventJob): boolean {
+  return job.eventId === null && !LOOKS_UP.has(job.input.type);
+}
+
 const LOCK_COLUMNS = `
   c.id, c.company_id, c.parent_id, c.status, c.created_at, c.scheduled_at, c.queued_at, c.assigned_at, c.connected_at, c.ends_at,
   c.agent_id::int AS agent_id, c.menu_id::int AS menu_id, c.hold_ms::float8 AS hold_ms, c.hold_started_at, c.voip_provider,
@@ -70,8 +93,14 @@ const LOCK_COLUMNS = `
 export class CallLifecycleService {
   private readonly perCall = new KeyedBatches<EventJob, AppliedEvent>({
     maxBatch: MAX_BATCH,
-    batchable: (job) => job.eventId === null && !LOOKS_UP.has(job.input.type),
+    batchable: isSelfContained,
     run: (jobs) => this.applyJobs(jobs),
+  });
+
+  private readonly groups = new Batches<EventJob[], GroupOutcome>({
+    concurrency: GROUPS_AT_ONCE,
+    maxBatch: MAX_GROUP,
+    run: (batches) => this.applyGroup(batches),
   });
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -88,12 +117,19 @@ export class CallLifecycleService {
     return this.perCall.pending(`${companyId}:${callId}`);
   }
 
+  // Calls whose events wait for a group to take them (all groups busy).
+  callsWaitingForAGroup(): number {
+    return this.groups.waiting;
+  }
+
   private async applyJobs(jobs: EventJob[]): Promise<Array<Settled<AppliedEvent>>> {
-    if (jobs.length > 1) {
+    // A batch is either one event that must run alone or self-contained events.
+    if (isSelfContained(jobs[0])) {
       try {
-        return await this.applyBatch(jobs);
+        const grouped = await this.groups.submit(jobs);
+        if (grouped !== NOT_LOCKED) return grouped;
       } catch (error) {
-        // Unless the COMMIT may have gone through, nothing of the batch was
+        // Unless the COMMIT may have gone through, nothing of the group was
         // written: the events are applied one by one below, each with its
         // own outcome.
         if (error instanceof CommitOutcomeUnknownError) return jobs.map(() => ({ ok: false, error }));
@@ -116,45 +152,70 @@ export class CallLifecycleService {
     }
   }
 
-  // Self-contained events of one call (no event ids) in one transaction: the
-  // call is locked once and carried from one event to the next in memory
-  // (the projection of each event's effects); each event's effects and write
-  // are deferred, and all of them travel with the COMMIT. An event the
-  // machine refuses gets its 409 and writes nothing. Each event is stamped
-  // with the database's clock at the lock plus the time elapsed here since.
-  private async applyBatch(jobs: EventJob[]): Promise<Array<Settled<AppliedEvent>>> {
-    const { companyId, callId } = jobs[0];
+  // Self-contained events of several calls (each call's in arrival order) in
+  // one transaction: the calls are locked in one statement, in id order, and
+  // each is carried from one of its events to the next in memory (the
+  // projection of each event's effects); every event's effects and write are
+  // deferred, and all of them travel with the COMMIT. An event the machine
+  // refuses gets its 409 and writes nothing. Each event is stamped with the
+  // database's clock at the lock plus the time elapsed here since.
+  //
+  // A group never waits for a call's row lock (another instance's event may
+  // hold it): such a call, or one not found in the company, is left out
+  // (NOT_LOCKED) and its events run on their own, which wait for the lock
+  // or answer 404.
+  //
+  // Calls are worked through in id order, so a parent comes before its
+  // callback (created after it, from the same sequence): a callback's
+  // `recover` of its parent sees the parent's events of this group written.
+  private async applyGroup(batches: EventJob[][]): Promise<Array<Settled<GroupOutcome>>> {
     const answers = await Transaction.run(this.db, async (tx) => {
-      const locked = await this.lock(tx, `c.company_id = $1 AND c.id = $2`, [companyId, callId]);
-      if (!locked) return jobs.map(() => ({ ok: false as const, error: ApiError.notFound(CallMessages.callNotFound(callId)) }));
+      const locked = await this.lockCalls(tx, batches.map((jobs) => jobs[0].callId));
       const lockedAt = performance.now();
-      let call = locked.call;
-      const pending: Array<{ ok: true; view: Promise<CallViewRow[]> } | { ok: false; error: unknown }> = [];
-      for (const job of jobs) {
-        const mark = tx.mark();
-        try {
-          const event = await this.resolve(tx, companyId, job.input, call);
-          const clock = new Date(locked.call.clock.getTime() + Math.floor(performance.now() - lockedAt));
-          const applied = await this.applyLocked(tx, { ...call, clock }, event, null, { render: 'defer' });
-          call = applied.next;
-          pending.push({ ok: true, view: applied.deferredView! });
-        } catch (error) {
-          // A refusal that wrote nothing is this event's answer; anything
-          // else fails the batch (rolled back, then applied one by one).
-          if (!(error instanceof ApiError) || tx.mark() !== mark) throw error;
-          pending.push({ ok: false, error });
-        }
+      const pending = new Map<EventJob[], PendingAnswer[]>();
+      for (const jobs of [...batches].sort((a, b) => compareIds(a[0].callId, b[0].callId))) {
+        const call = locked.get(jobs[0].callId);
+        if (call && call.company_id === jobs[0].companyId) pending.set(jobs, await this.applyEvents(tx, call, jobs, lockedAt));
       }
-      return pending;
+      return batches.map((jobs) => pending.get(jobs) ?? NOT_LOCKED);
     });
     // Committed: every deferred view has come back with the COMMIT.
     return Promise.all(
-      answers.map(async (answer): Promise<Settled<AppliedEvent>> => {
-        if (!answer.ok) return answer;
-        const [view] = await answer.view;
-        return { ok: true, value: { call: presentCall(view), replayed: false } };
-      }),
+      answers.map(async (events) => ({
+        ok: true as const,
+        value: events === NOT_LOCKED ? NOT_LOCKED : await Promise.all(
+          events.map(async (answer): Promise<Settled<AppliedEvent>> => {
+            if (!answer.ok) return answer;
+            const [view] = await answer.view;
+            return { ok: true, value: { call: presentCall(view), replayed: false } };
+          }),
+        ),
+      })),
     );
+  }
+
+  // One call's events, locked at `lockedAt`, in a group: each refused (its
+  // 409, nothing written) or applied on the call as the events before it
+  // left it, its view deferred.
+  private async applyEvents(tx: Transaction, locked: LockedCall, jobs: EventJob[], lockedAt: number): Promise<PendingAnswer[]> {
+    let call = locked;
+    const answers: PendingAnswer[] = [];
+    for (const job of jobs) {
+      const mark = tx.mark();
+      try {
+        const event = await this.resolve(tx, job.companyId, job.input, call);
+        const clock = new Date(locked.clock.getTime() + Math.floor(performance.now() - lockedAt));
+        const applied = await this.applyLocked(tx, { ...call, clock }, event, null, { render: 'defer' });
+        call = applied.next;
+        answers.push({ ok: true, view: applied.deferredView! });
+      } catch (error) {
+        // A refusal that wrote nothing is this event's answer; anything
+        // else fails the group (rolled back, then applied one by one).
+        if (!(error instanceof ApiError) || tx.mark() !== mark) throw error;
+        answers.push({ ok: false, error });
+      }
+    }
+    return answers;
   }
 
   private async applyClientEventIn(
@@ -194,6 +255,23 @@ export class CallLifecycleService {
     if (row.seen_seq === row.last_seq) return { call: toLocked(row), replay: row.replay ?? null };
     const [fresh] = await read(`SELECT ${LOCK_COLUMNS}, ${replay.replace(`$${params.length + 1}`, '$2')} AS replay FROM calls c WHERE c.id = $1`, [row.id]);
     return { call: toLocked(fresh), replay: fresh.replay ?? null };
+  }
+
+  // Locks calls by id (FOR UPDATE, in id order) and reads them, whatever
+  // their company (the caller checks it). Calls another transaction holds
+  // are skipped, not waited for.
+  private async lockCalls(tx: Transaction, ids: string[]): Promise<Map<string, LockedCall>> {
+    const rows = await tx.query(
+      `SELECT ${LOCK_COLUMNS}, (SELECT s.last_seq FROM calls s WHERE s.id = c.id) AS seen_seq
+         FROM calls c WHERE c.id = ANY($1::bigint[]) ORDER BY c.id FOR UPDATE OF c SKIP LOCKED`,
+      [ids],
+    );
+    // As in lock(): rows another event changed while this one waited are read again.
+    const stale = rows.filter((row) => row.seen_seq !== row.last_seq).map((row) => row.id);
+    const fresh = stale.length === 0 ? [] : await tx.query(`SELECT ${LOCK_COLUMNS} FROM calls c WHERE c.id = ANY($1::bigint[])`, [stale]);
+    const calls = new Map<string, LockedCall>();
+    for (const row of [...rows, ...fresh]) calls.set(String(row.id), toLocked(row));
+    return calls;
   }
 
   // The scheduler's claim: due scheduled calls (by the database's clock),
