@@ -7,7 +7,7 @@ import { CALL_STATUSES, CLIENT_EVENT_TYPES, acceptsEventType } from '../src/call
 import { lifecyclePaths } from '../src/calls/lifecycle/lifecycle-paths';
 import { lifecycleTable } from '../src/calls/lifecycle/lifecycle-table';
 import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
-import { CALLS_URL, ROUTES, bodies, callIn, eventsUrl, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';
+import { CALLS_URL, ROUTES, bodies, callIn, eventsUrl, newAgent, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';
 import { TestApp } from './support/test-app';
 
 // The spec's failure reasons, written out: any of them but `nothing` may fail a call.
@@ -289,6 +289,61 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
         const { stored, replayed } = await storedAndReplayed(t, id);
         expect(replayed).toEqual(stored);
       }
+    });
+  });
+
+  describe('decline', () => {
+    let f: CallFixtures;
+    beforeAll(async () => (f = await seedCallFixtures(t)));
+
+    async function loggedAt(callId: number, type: string): Promise<string> {
+      const [row] = await t.db.query(`SELECT created_at FROM call_events WHERE call_id = $1 AND type = $2 ORDER BY seq DESC LIMIT 1`, [callId, type]);
+      return row.created_at.toISOString();
+    }
+
+    it('puts an outbound call in the queue from the moment it was declined', async () => {
+      const call = await callIn(t, f, 'assigned');
+      expect(call.queued_at).toBeNull();
+      const declined = await postEvent(t, f, call.id, { type: 'decline' });
+      expect(declined.status).toBe(200);
+      expect(declined.body).toMatchObject({ status: 'queued', assigned_at: null, agent_info: null, queued_at: await loggedAt(call.id, 'decline') });
+      const { stored, replayed } = await storedAndReplayed(t, call.id);
+      expect(replayed).toEqual(stored);
+    });
+
+    it('keeps the time an inbound call first entered the queue', async () => {
+      const call = await callIn(t, f, 'queued');
+      const assigned = await postEvent(t, f, call.id, { type: 'assign', agent_email: f.agents.other.email });
+      expect(assigned.status).toBe(200);
+      const declined = await postEvent(t, f, call.id, { type: 'decline' });
+      expect(declined.body).toMatchObject({ status: 'queued', queued_at: call.queued_at });
+      expect(declined.body.queued_at).not.toBe(await loggedAt(call.id, 'decline'));
+      const { stored, replayed } = await storedAndReplayed(t, call.id);
+      expect(replayed).toEqual(stored);
+      await postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_end_user' });
+    });
+  });
+
+  describe('a hold across a transfer to an agent', () => {
+    it("credits each agent with its own part of the hold; the call with all of it", async () => {
+      const f = await seedCallFixtures(t);
+      const call = await callIn(t, f, 'connected');
+      const to = await newAgent(t, f);
+      for (const body of [{ type: 'hold' }, { type: 'transfer', to_agent_email: to.email }, { type: 'transfer_completed' }, { type: 'unhold' }]) {
+        const answer = await postEvent(t, f, call.id, body);
+        expect([body.type, answer.status]).toEqual([body.type, 200]);
+      }
+      const at: Record<string, number> = {};
+      for (const row of await t.db.query(`SELECT type, created_at FROM call_events WHERE call_id = $1`, [call.id])) at[row.type] = row.created_at.getTime();
+      const agents = await t.db.query(`SELECT agent_id::int AS agent_id, hold_ms::int AS hold_ms FROM participants WHERE call_id = $1 AND type = 'agent' ORDER BY id`, [call.id]);
+      expect(agents).toEqual([
+        { agent_id: call.agent_info.id, hold_ms: at.transfer_completed - at.hold },
+        { agent_id: to.id, hold_ms: at.unhold - at.transfer_completed },
+      ]);
+      const { stored, replayed } = await storedAndReplayed(t, call.id);
+      expect(replayed).toEqual(stored);
+      expect(Number(stored.hold_ms)).toBe(at.unhold - at.hold);
+      await postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' });
     });
   });
 

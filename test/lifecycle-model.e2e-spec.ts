@@ -173,9 +173,14 @@ class CallModel {
     if (this.holdStartedAt === null) return;
     const held = ms(at) - ms(this.holdStartedAt);
     this.holdMs += held;
-    const agent = this.agentParticipant();
-    if (agent) agent.holdMs = (agent.holdMs ?? 0) + held;
+    this.creditHold(at);
     this.holdStartedAt = null;
+  }
+
+  // The agent on the call is credited the part of the open hold since it joined.
+  private creditHold(at: string) {
+    const agent = this.agentParticipant();
+    if (agent && this.holdStartedAt !== null) agent.holdMs = (agent.holdMs ?? 0) + ms(at) - Math.max(ms(this.holdStartedAt), agent.connectedAt === null ? 0 : ms(agent.connectedAt));
   }
 
   private openTransfer(): TransferModel | undefined {
@@ -225,8 +230,10 @@ class CallModel {
         agent.failReason = 'ag_ignored';
         this.agents.set(this.agentId, 'available');
         // agent_info is cleared; so is assigned_at (the call waits again).
+        // An outbound call (created assigned) enters the queue now.
         this.agentId = null;
         this.assignedAt = null;
+        this.queuedAt ??= at;
         break;
       }
       case 'connect':
@@ -271,6 +278,8 @@ class CallModel {
         const open = this.openTransfer()!;
         open.status = 'transferred';
         if (open.toAgent !== null) {
+          // The agent leaving is credited its part of a hold still open.
+          this.creditHold(at);
           const old = this.agentParticipant()!;
           old.status = 'finished';
           old.endedAt = at;

@@ -384,13 +384,7 @@ export class CallLifecycleService {
         }
         return;
       case 'closeHold':
-        if (call.hold_started_at) {
-          tx.defer(`UPDATE participants SET hold_ms = coalesce(hold_ms, 0) + $3, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [
-            call.id,
-            at,
-            at.getTime() - call.hold_started_at.getTime(),
-          ]);
-        }
+        if (call.hold_started_at) this.creditHold(tx, call.id, call.hold_started_at, at);
         return;
       case 'openTransfer':
         tx.defer(
@@ -405,6 +399,8 @@ export class CallLifecycleService {
         tx.defer(`UPDATE transfers SET status = 'transferred', updated_at = $2 WHERE call_id = $1 AND status = 'transferring'`, [call.id, at]);
         const toAgent = call.open_transfer?.to_agent_id;
         if (toAgent != null) {
+          // The agent leaving is credited its part of a hold still open.
+          if (call.hold_started_at) this.creditHold(tx, call.id, call.hold_started_at, at);
           tx.defer(`UPDATE participants SET status = 'finished', ended_at = $2, updated_at = $2 WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`, [call.id, at]);
           tx.defer(
             `INSERT INTO participants (call_id, type, agent_id, status, connected_at, hold_ms, created_at, updated_at) VALUES ($1, 'agent', $2, 'connected', $3, 0, $3, $3)`,
@@ -427,6 +423,18 @@ export class CallLifecycleService {
       default:
         return; // the call's own columns: written from the projection
     }
+  }
+
+  // The agent on the call is credited the part of a hold (from holdStart to
+  // `at`) since it joined: an agent a transfer brought in during the hold
+  // only from then.
+  private creditHold(tx: Transaction, callId: string, holdStart: Date, at: Date): void {
+    tx.defer(
+      `UPDATE participants
+          SET hold_ms = coalesce(hold_ms, 0) + round(extract(epoch FROM $2::timestamptz - greatest($3::timestamptz, connected_at)) * 1000), updated_at = $2
+        WHERE call_id = $1 AND type = 'agent' AND ended_at IS NULL`,
+      [callId, at, holdStart],
+    );
   }
 
   private release(tx: Transaction, agentId: number, at: Date): void {

@@ -84,7 +84,7 @@ export function project(call: CallProjection, status: CallStatus, effects: CallE
   for (const effect of effects) {
     switch (effect.type) {
       case 'stamp':
-        next[effect.params.field] = at;
+        if (!effect.params.onlyIfUnset || next[effect.params.field] === null) next[effect.params.field] = at;
         break;
       case 'setMenu':
         next.menu_id = effect.params.menuId;

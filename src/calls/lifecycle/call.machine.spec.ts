@@ -191,6 +191,7 @@ const CASES: Case[] = [
       { type: 'agentParticipantFails', params: { failReason: 'ag_ignored' } },
       release,
       { type: 'clearAgent', params: {} },
+      { type: 'stamp', params: { field: 'queued_at', onlyIfUnset: true } },
     ],
   },
   {

@@ -180,7 +180,8 @@ export const CLIENT_EVENT_TYPES = CALL_EVENT_TYPES.filter(
 export type StampField = 'queued_at' | 'assigned_at' | 'connected_at';
 export type ParticipantStatus = 'connecting' | 'connected' | 'finished';
 export interface CallEffectParams {
-  stamp: { field: StampField };
+  // onlyIfUnset: keeps a time the call already has (the first entry to the queue).
+  stamp: { field: StampField; onlyIfUnset?: true };
   setMenu: { menuId: number };
   setSchedule: { scheduledAt: string };
   appendOffer: { group: string };
@@ -367,6 +368,8 @@ export const callMachine = lifecycle.createMachine({
             { type: 'agentParticipantFails', params: { failReason: 'ag_ignored' } },
             { type: 'releaseAgent' },
             { type: 'clearAgent' },
+            // An outbound call, created assigned, enters the queue only now.
+            { type: 'stamp', params: { field: 'queued_at', onlyIfUnset: true } },
           ],
         },
         connect: { target: 'connecting', actions: [{ type: 'participantsTo', params: { status: 'connecting' } }] },
