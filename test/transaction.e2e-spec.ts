@@ -59,6 +59,18 @@ describe('Transaction (pipelined)', () => {
     expect(await stored()).toEqual([7]);
   });
 
+  it('flush sends what is deferred, inside the transaction, and settles its promises', async () => {
+    await Transaction.run(db, async (tx) => {
+      const inserted = tx.deferQuery(`INSERT INTO tx_probe (n) VALUES ($1) RETURNING n`, [8]);
+      await tx.flush();
+      expect(await inserted).toEqual([{ n: 8 }]);
+      // Sent, not committed: another connection does not see it yet.
+      expect(await stored()).toEqual([]);
+      await tx.flush(); // nothing deferred: no round trip, no error
+    });
+    expect(await stored()).toEqual([8]);
+  });
+
   it('a deferred statement that fails fails the flight with its own error, and nothing commits', async () => {
     await db.query(`INSERT INTO tx_probe (n) VALUES (1)`);
     const run = Transaction.run(db, async (tx) => {

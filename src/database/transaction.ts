@@ -16,7 +16,8 @@ const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unkn
 //   same and answers a promise of the statement's rows, settled when its
 //   flight comes back (await it only after something sent it: a later
 //   `query` or the COMMIT).
-// - `query` sends what is deferred plus this statement, and answers its rows.
+// - `query` sends what is deferred plus this statement, and answers its rows;
+//   `flush` sends what is deferred and waits for it.
 // - `commitWith` sends what is deferred, this statement and COMMIT together.
 // - `Transaction.run` sends BEGIN with the first statement, and COMMIT (with
 //   whatever is still deferred) when the work returns, unless it committed.
@@ -79,6 +80,12 @@ export class Transaction {
     this.issued += 1;
     const results = await this.send([{ text, values }]);
     return results[results.length - 1].rows as T[];
+  }
+
+  // Sends what is deferred, if anything, and waits for it (deferQuery's
+  // promises are settled after this).
+  async flush(): Promise<void> {
+    if (this.deferred.length > 0) await this.send([]);
   }
 
   // How many statements the transaction has issued: compare two marks to

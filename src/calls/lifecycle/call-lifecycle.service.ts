@@ -205,9 +205,9 @@ export class CallLifecycleService {
       try {
         const event = await this.resolve(tx, job.companyId, job.input, call);
         const clock = new Date(locked.clock.getTime() + Math.floor(performance.now() - lockedAt));
-        const applied = await this.applyLocked(tx, { ...call, clock }, event, null, { render: 'defer' });
+        const applied = await this.applyLocked(tx, { ...call, clock }, event, null, { view: true });
         call = applied.next;
-        answers.push({ ok: true, view: applied.deferredView! });
+        answers.push({ ok: true, view: applied.view! });
       } catch (error) {
         // A refusal that wrote nothing is this event's answer; anything
         // else fails the group (rolled back, then applied one by one).
@@ -229,11 +229,16 @@ export class CallLifecycleService {
     if (!locked) throw ApiError.notFound(CallMessages.callNotFound(callId));
     if (locked.replay) return { call: locked.replay, replayed: true };
     const event = await this.resolve(tx, companyId, input, locked.call);
-    // Without an event id the write is the transaction's last statement and
-    // travels with COMMIT; with one, the answer is recorded with the event first.
-    const { view } = await this.applyLocked(tx, locked.call, event, eventId, { render: eventId ? 'read' : 'commit' });
-    const call = presentCall(view!);
-    if (eventId) tx.defer(`UPDATE call_events SET response = $3 WHERE call_id = $1 AND event_id = $2`, [callId, eventId, JSON.stringify(call)]);
+    const { view } = await this.applyLocked(tx, locked.call, event, eventId, { view: true });
+    // Without an event id the write travels with COMMIT; with one, the
+    // answer is recorded with the event, so it is read first.
+    if (!eventId) {
+      await tx.commitWith(null);
+      return { call: presentCall((await view!)[0]), replayed: false };
+    }
+    await tx.flush();
+    const call = presentCall((await view!)[0]);
+    tx.defer(`UPDATE call_events SET response = $3 WHERE call_id = $1 AND event_id = $2`, [callId, eventId, JSON.stringify(call)]);
     return { call, replayed: false };
   }
 
@@ -291,18 +296,18 @@ export class CallLifecycleService {
     });
   }
 
-  // Applies a resolved event to a call locked by this transaction; answers
-  // the call as the event leaves it. The effects and the write are deferred
-  // (they travel with the next statement or COMMIT), unless `render` asks for
-  // the call's view, which the writing statement then answers: 'read' now,
-  // 'commit' together with COMMIT, 'defer' as a promise (deferredView).
+  // Applies a resolved event to a call locked by this transaction. The
+  // effects and the write are deferred: they travel with the next statement
+  // sent, or COMMIT. Answers the call as the event leaves it (`next`) and,
+  // when asked, the promise of its view, which the writing statement answers
+  // once it has been sent.
   async applyLocked(
     tx: Transaction,
     call: LockedCall,
     event: CallEvent,
     eventId: string | null = null,
-    options: { render?: 'read' | 'commit' | 'defer' } = {},
-  ): Promise<{ next: LockedCall; view?: CallViewRow; deferredView?: Promise<CallViewRow[]> }> {
+    options: { view?: boolean } = {},
+  ): Promise<{ next: LockedCall; view?: Promise<CallViewRow[]> }> {
     if (!acceptsEventType(call.status, event.type)) throw ApiError.conflict(M.notAllowed(event.type, call.status));
     const snapshot = snapshotOf(call.status, contextOf(call));
     if (!canApply(snapshot, event)) {
@@ -336,7 +341,7 @@ export class CallLifecycleService {
        logged AS (
          INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, event_id, created_at)
          SELECT $1, last_seq, $21, $22, $2, $23, $24, $20 FROM updated)
-       ${options.render ? `SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}` : 'SELECT 1 FROM updated'}`;
+       ${options.view ? `SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}` : 'SELECT 1 FROM updated'}`;
     const values = [
         call.id, next.status, next.queued_at, next.assigned_at, next.connected_at, next.ends_at, next.agent_id, next.menu_id,
         Math.round(next.hold_ms), next.hold_started_at, next.voip_provider, next.fail_reason, next.fail_details, next.disconnected_by,
@@ -345,17 +350,11 @@ export class CallLifecycleService {
         next.scheduled_at,
     ];
     const after: LockedCall = { ...call, ...next, last_seq: call.last_seq + 1 };
-    switch (options.render) {
-      case undefined:
-        tx.defer(write, values);
-        return { next: after };
-      case 'defer':
-        return { next: after, deferredView: tx.deferQuery<CallViewRow>(write, values) };
-      case 'commit':
-        return { next: after, view: (await tx.commitWith<CallViewRow>(write, values))[0] };
-      case 'read':
-        return { next: after, view: (await tx.query<CallViewRow>(write, values))[0] };
+    if (!options.view) {
+      tx.defer(write, values);
+      return { next: after };
     }
+    return { next: after, view: tx.deferQuery<CallViewRow>(write, values) };
   }
 
   // The database side of one effect, beyond the call's own columns.
