@@ -1,25 +1,27 @@
 import { Batches, KeyedBatches, Settled } from './keyed-batches';
 
-// A runner that records its batches and finishes each when told to.
-function harness(batchable: (item: string) => boolean = () => true, maxBatch = 3) {
+// A run function that records its batches and finishes each when told to,
+// oldest first ('boom' fails its whole batch, 'bad…' only itself).
+function gatedRun() {
   const batches: string[][] = [];
   const gates: Array<() => void> = [];
-  const queue = new KeyedBatches<string, string>({
-    maxBatch,
-    batchable,
-    run: async (items) => {
-      batches.push(items);
-      await new Promise<void>((resolve) => gates.push(resolve));
-      if (items.includes('boom')) throw new Error('the batch failed');
-      return items.map((item): Settled<string> => (item.startsWith('bad') ? { ok: false, error: new Error(item) } : { ok: true, value: item.toUpperCase() }));
-    },
-  });
+  const run = async (items: string[]): Promise<Array<Settled<string>>> => {
+    batches.push(items);
+    await new Promise<void>((resolve) => gates.push(resolve));
+    if (items.includes('boom')) throw new Error('the batch failed');
+    return items.map((item): Settled<string> => (item.startsWith('bad') ? { ok: false, error: new Error(item) } : { ok: true, value: item.toUpperCase() }));
+  };
   const release = async () => {
     await new Promise((resolve) => setImmediate(resolve));
     gates.shift()?.();
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { queue, batches, release };
+  return { batches, run, release };
+}
+
+function harness(batchable: (item: string) => boolean = () => true, maxBatch = 3) {
+  const { batches, run, release } = gatedRun();
+  return { queue: new KeyedBatches<string, string>({ maxBatch, batchable, run }), batches, release };
 }
 
 describe('KeyedBatches', () => {
@@ -88,26 +90,9 @@ describe('KeyedBatches', () => {
 });
 
 describe('Batches', () => {
-  // Runners that record their batches and finish each when told to (oldest first).
   function groups(concurrency = 2, maxBatch = 3) {
-    const batches: string[][] = [];
-    const gates: Array<() => void> = [];
-    const shared = new Batches<string, string>({
-      concurrency,
-      maxBatch,
-      run: async (items) => {
-        batches.push(items);
-        await new Promise<void>((resolve) => gates.push(resolve));
-        if (items.includes('boom')) throw new Error('the batch failed');
-        return items.map((item): Settled<string> => (item.startsWith('bad') ? { ok: false, error: new Error(item) } : { ok: true, value: item.toUpperCase() }));
-      },
-    });
-    const release = async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      gates.shift()?.();
-      await new Promise((resolve) => setImmediate(resolve));
-    };
-    return { shared, batches, release };
+    const { batches, run, release } = gatedRun();
+    return { shared: new Batches<string, string>({ concurrency, maxBatch, run }), batches, release };
   }
 
   it('runs items at once while a runner is free, and queues the rest into shared batches', async () => {
