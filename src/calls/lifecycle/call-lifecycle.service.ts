@@ -271,7 +271,9 @@ export class CallLifecycleService {
          FROM calls c WHERE c.id = ANY($1::bigint[]) ORDER BY c.id FOR UPDATE OF c SKIP LOCKED`,
       [ids],
     );
-    // As in lock(): rows another event changed while this one waited are read again.
+    // As in lock(): a row that an event committed after this statement's
+    // snapshot was locked at its latest version, but its subqueries saw the
+    // older one; such rows are read again.
     const stale = rows.filter((row) => row.seen_seq !== row.last_seq).map((row) => row.id);
     const fresh = stale.length === 0 ? [] : await tx.query(`SELECT ${LOCK_COLUMNS} FROM calls c WHERE c.id = ANY($1::bigint[])`, [stale]);
     const calls = new Map<string, LockedCall>();
