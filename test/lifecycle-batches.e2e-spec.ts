@@ -23,32 +23,51 @@ describe('events queued for one call', () => {
   });
   afterAll(() => t.close());
 
+  // Holds row locks (FOR UPDATE) from the test until `release`.
+  async function holdLocks(table: 'calls' | 'agents', ids: number[]): Promise<{ release: () => Promise<void> }> {
+    const blocker: QueryRunner = t.db.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    await blocker.query(`SELECT id FROM ${table} WHERE id = ANY($1::bigint[]) FOR UPDATE`, [ids]);
+    return {
+      release: async () => {
+        if (blocker.isTransactionActive) await blocker.commitTransaction();
+        await blocker.release();
+      },
+    };
+  }
+
+  async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await pause(5);
+    }
+  }
+
+  // Connections of the test database waiting for a lock.
+  async function lockWaits(): Promise<number> {
+    const [row] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    return row.n;
+  }
+
   // Sends the bodies one after another (each once the previous one has
   // reached the call's queue, so they queue in this order) while the test
   // holds the call's row lock, then releases it; answers the responses in
   // the same order.
   async function queued(callId: number, bodies: Array<Record<string, unknown>>): Promise<TestResponse[]> {
-    const blocker: QueryRunner = t.db.createQueryRunner();
-    await blocker.connect();
-    await blocker.startTransaction();
+    const lifecycle = t.app.get(CallLifecycleService);
+    const lock = await holdLocks('calls', [callId]);
+    const answers: Array<Promise<TestResponse>> = [];
     try {
-      await blocker.query(`SELECT id FROM calls WHERE id = $1 FOR UPDATE`, [callId]);
-      const lifecycle = t.app.get(CallLifecycleService);
-      const answers: Array<Promise<TestResponse>> = [];
       for (const body of bodies) {
         answers.push(postEvent(t, f, callId, body));
-        const deadline = Date.now() + 10_000;
-        while (lifecycle.eventsPending(f.companyId, String(callId)) < answers.length) {
-          if (Date.now() > deadline) throw new Error(`${body.type} did not reach the call's queue`);
-          await pause(5);
-        }
+        await until(`${body.type} reached the call's queue`, () => lifecycle.eventsPending(f.companyId, String(callId)) >= answers.length);
       }
-      await blocker.commitTransaction();
-      return await Promise.all(answers);
     } finally {
-      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
-      await blocker.release();
+      await lock.release();
     }
+    return Promise.all(answers);
   }
 
   async function log(callId: number): Promise<Array<{ seq: number; type: string; created_at: Date; xmin: string }>> {
@@ -155,15 +174,14 @@ describe('events queued for one call', () => {
     let flooding = true;
     const flood = Promise.all(Array.from({ length: 60 }, (_, i) => postEvent(t, f, call.id, { type: i % 2 === 0 ? 'hold' : 'unhold' }))).finally(() => (flooding = false));
     // While it lasts, no connection of the app's pool waits for a lock.
-    let lockWaits = 0;
+    let maxLockWaits = 0;
     let samples = 0;
     while (flooding) {
-      const [row] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-      lockWaits = Math.max(lockWaits, row.n);
+      maxLockWaits = Math.max(maxLockWaits, await lockWaits());
       samples += 1;
     }
     expect(samples).toBeGreaterThan(0);
-    expect(lockWaits).toBe(0);
+    expect(maxLockWaits).toBe(0);
     const answers = await flood;
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
     const applied = answers.filter((a) => a.status === 200).length;
@@ -175,28 +193,6 @@ describe('events queued for one call', () => {
     expect(replayed).toEqual(stored);
     await postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' });
   });
-
-  // Holds row locks (FOR UPDATE) from the test until `release`.
-  async function holdLocks(table: 'calls' | 'agents', ids: number[]): Promise<{ release: () => Promise<void> }> {
-    const blocker: QueryRunner = t.db.createQueryRunner();
-    await blocker.connect();
-    await blocker.startTransaction();
-    await blocker.query(`SELECT id FROM ${table} WHERE id = ANY($1::bigint[]) FOR UPDATE`, [ids]);
-    return {
-      release: async () => {
-        if (blocker.isTransactionActive) await blocker.commitTransaction();
-        await blocker.release();
-      },
-    };
-  }
-
-  async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await pause(5);
-    }
-  }
 
   it('applies events of different calls in one transaction while every group is busy', async () => {
     const lifecycle = t.app.get(CallLifecycleService);
@@ -210,10 +206,7 @@ describe('events queued for one call', () => {
     let holds: Array<Promise<TestResponse>> = [];
     try {
       hangups = busy.map((call) => postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' }));
-      await until('every group waits for a lock', async () => {
-        const [row] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-        return row.n === GROUPS_AT_ONCE;
-      });
+      await until('every group waits for a lock', async () => (await lockWaits()) === GROUPS_AT_ONCE);
       holds = waiting.map((call) => postEvent(t, f, call.id, { type: 'hold' }));
       await until('the holds wait for a group', () => lifecycle.callsWaitingForAGroup() === waiting.length);
     } finally {
@@ -250,10 +243,7 @@ describe('events queued for one call', () => {
     let blocked: Array<Promise<TestResponse>> = [];
     try {
       blocked = locked.map((call) => postEvent(t, f, call.id, { type: 'hold' }));
-      await until('the locked calls\' events wait for the lock', async () => {
-        const [row] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-        return row.n === GROUPS_AT_ONCE;
-      });
+      await until('the locked calls\' events wait for the lock', async () => (await lockWaits()) === GROUPS_AT_ONCE);
       // Were the groups waiting on those locks, this event could not be applied.
       const answer = await postEvent(t, f, free.id, { type: 'hold' });
       expect([answer.status, answer.body.status]).toEqual([200, 'connected']);
