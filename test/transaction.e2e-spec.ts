@@ -41,10 +41,12 @@ describe('Transaction (pipelined)', () => {
     expect(await stored()).toEqual([1, 2]);
   });
 
-  it('commitWith answers the last statement and commits with it', async () => {
+  it('commit sends what is deferred and commits with it', async () => {
     const rows = await Transaction.run(db, async (tx) => {
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
-      return tx.commitWith(`INSERT INTO tx_probe (n) VALUES ($1) RETURNING n * 10 AS tenfold`, [2]);
+      const last = tx.deferQuery(`INSERT INTO tx_probe (n) VALUES ($1) RETURNING n * 10 AS tenfold`, [2]);
+      await tx.commit();
+      return last;
     });
     expect(rows).toEqual([{ tenfold: 20 }]);
     expect(await stored()).toEqual([1, 2]);
@@ -122,7 +124,7 @@ describe('Transaction (pipelined)', () => {
 
   it('refuses statements after the COMMIT', async () => {
     const run = Transaction.run(db, async (tx) => {
-      await tx.commitWith(null);
+      await tx.commit();
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
     });
     await expect(run).rejects.toThrow('the transaction is committed');

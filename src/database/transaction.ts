@@ -18,7 +18,7 @@ const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unkn
 //   `query` or the COMMIT).
 // - `query` sends what is deferred plus this statement, and answers its rows;
 //   `flush` sends what is deferred and waits for it.
-// - `commitWith` sends what is deferred, this statement and COMMIT together.
+// - `commit` sends what is deferred and COMMIT together.
 // - `Transaction.run` sends BEGIN with the first statement, and COMMIT (with
 //   whatever is still deferred) when the work returns, unless it committed.
 //
@@ -47,7 +47,7 @@ export class Transaction {
     let broken: Error | undefined;
     try {
       const value = await work(tx);
-      if (tx.state === 'open') await tx.commitWith(null);
+      if (tx.state === 'open') await tx.commit();
       return value;
     } catch (error) {
       broken = await tx.rollback();
@@ -94,14 +94,12 @@ export class Transaction {
     return this.issued;
   }
 
-  // The last statement of the transaction and COMMIT in one round trip;
-  // answers the statement's rows (null: just COMMIT what is deferred).
-  async commitWith<T = any>(text: string | null, values: unknown[] = []): Promise<T[]> {
-    const statements = text === null ? [] : [{ text, values }];
-    if (text !== null) this.issued += 1;
+  // What is deferred and COMMIT, in one round trip (deferQuery's promises
+  // are settled after this).
+  async commit(): Promise<void> {
     let results: QueryResult[];
     try {
-      results = await this.send([...statements, { text: 'COMMIT', values: [] }]);
+      results = await this.send([{ text: 'COMMIT', values: [] }]);
     } catch (error) {
       // A statement the server refused: the transaction is rolled back. No
       // answer at all (the connection is gone): it may have committed.
@@ -114,7 +112,6 @@ export class Transaction {
       throw new Error(`the transaction was not committed (${commit.command})`);
     }
     this.state = 'committed';
-    return text === null ? [] : (results[results.length - 2].rows as T[]);
   }
 
   private async send(statements: Statement[]): Promise<QueryResult[]> {

@@ -233,7 +233,7 @@ export class CallLifecycleService {
     // Without an event id the write travels with COMMIT; with one, the
     // answer is recorded with the event, so it is read first.
     if (!eventId) {
-      await tx.commitWith(null);
+      await tx.commit();
       return { call: presentCall((await view!)[0]), replayed: false };
     }
     await tx.flush();
