@@ -12,7 +12,7 @@ import { ClientEvent, LifecycleMessages as M, parseEventRequest } from './call-e
 import { CallProjection, contextOf, eventTime, eventToLog, project } from './call-projection';
 import { CallEffect, CallEvent, acceptsEventType, applyEvent, canApply, snapshotOf } from './call.machine';
 import { parseId } from '../../common/ids';
-import { Batches, KeyedBatches, Settled, settle } from '../../common/keyed-batches';
+import { Batches, KeyedBatches, Settled, settle } from '../../common/batches';
 
 // A call row locked for an event, with what the machine and the reducer need.
 export interface LockedCall extends CallProjection {

@@ -1,4 +1,4 @@
-import { Batches, KeyedBatches, Settled } from './keyed-batches';
+import { Batches, KeyedBatches, Settled } from './batches';
 
 // A run function that records its batches and finishes each when told to,
 // oldest first ('boom' fails its whole batch, 'bad…' only itself).
