@@ -148,18 +148,20 @@ interface Sample {
 // pgbench's baseline creates none. A worker that runs out creates more
 // inline, inside the run (counted as lost time, not as events).
 async function createCalls(http: JsonClient, menuId: string, perWorker: number): Promise<number[][]> {
-  const create = async () => {
-    const created = await http.post('/apps/api/v1/calls', inboundBody(menuId));
-    if (created.status !== 201) throw new Error(`create: ${created.status} ${created.body.slice(0, 200)}`);
-    return (JSON.parse(created.body) as { id: number }).id;
-  };
   return Promise.all(
     Array.from({ length: WORKERS }, async () => {
       const ids: number[] = [];
-      for (let i = 0; i < perWorker; i++) ids.push(await create());
+      for (let i = 0; i < perWorker; i++) ids.push(await createCall(http, menuId));
       return ids;
     }),
   );
+}
+
+// One inbound call through the API; answers its id.
+async function createCall(http: JsonClient, menuId: string): Promise<number> {
+  const created = await http.post('/apps/api/v1/calls', inboundBody(menuId));
+  if (created.status !== 201) throw new Error(`create: ${created.status} ${created.body.slice(0, 200)}`);
+  return (JSON.parse(created.body) as { id: number }).id;
 }
 
 // W workers, each with its own agent, each looping over whole lifecycles
@@ -183,13 +185,13 @@ async function lifecycles(
     while (Date.now() < deadline) {
       let id = calls.shift();
       if (id === undefined) {
-        const created = await http.post('/apps/api/v1/calls', inboundBody(menuId));
-        if (created.status !== 201) {
-          failures.push(`create: ${created.status} ${created.body.slice(0, 200)}`);
+        try {
+          id = await createCall(http, menuId);
+        } catch (error) {
+          failures.push((error as Error).message);
           continue;
         }
         createdInline += 1;
-        id = (JSON.parse(created.body) as { id: number }).id;
       }
       for (const event of lifecycle(agentEmail(n))) {
         const answer = await http.post(`/apps/api/v1/calls/${id}/events`, event);
