@@ -91,15 +91,24 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
   return { pid, port, url, output: () => output, cpuSeconds: () => cpuSecondsOf(pid), stop };
 }
 
-// utime + stime of a process, from /proc (Linux); NaN elsewhere.
-export function cpuSecondsOf(pid: number): number {
+// A process's command name and CPU seconds (utime + stime), from
+// /proc/<pid>/stat (Linux); null when there is no such process or no /proc.
+function procStat(pid: number | string): { name: string; cpuSeconds: number } | null {
+  let stat: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks; USER_HZ is 100 on Linux
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return NaN;
+    return null;
   }
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  // clock ticks; USER_HZ is 100 on Linux
+  return { name: stat.slice(stat.indexOf('(') + 1, close), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+}
+
+// utime + stime of a process; NaN without /proc.
+export function cpuSecondsOf(pid: number): number {
+  return procStat(pid)?.cpuSeconds ?? NaN;
 }
 
 // CPU used by a process over a stretch of work, as a share of one core.
@@ -116,15 +125,8 @@ export function postgresCpuSeconds(): number {
     let total = 0;
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue; // exited meanwhile
-      }
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      const proc = procStat(entry); // null: exited meanwhile
+      if (proc?.name === 'postgres') total += proc.cpuSeconds;
     }
     return total;
   } catch {
