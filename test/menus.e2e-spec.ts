@@ -470,6 +470,39 @@ describe('the Manager API: menus', () => {
     });
   });
 
+  describe('paths, stored on each menu', () => {
+    it('follow renames and moves down the whole subtree, into the calls that show them', async () => {
+      const service = t.app.get(MenusService);
+      const companyId = await companyIdOf(t, acme);
+      const [main, support, billing] = await createMenuPath(t, acme, ['Main', 'Support', 'Billing']);
+      const [sales] = await createMenuPath(t, acme, ['Sales']);
+      const call = await t.post('/apps/api/v1/calls', { call_type: 'Voice Inbound (API)', menu_id: billing.id, end_user_number: '+1 859-657-9625' }, acme);
+      expect(call.status).toBe(201);
+      expect(call.body.menu_path).toEqual({ items_count: 3, name: 'Main / Support / Billing', materialized_path: `${main.id}/${support.id}/${billing.id}` });
+
+      expect((await t.patch(`${URL}/${main.id}`, { name: 'Front' }, acme)).status).toBe(200);
+      expect(await service.menuPath(companyId, String(billing.id))).toEqual({
+        items_count: 3,
+        name: 'Front / Support / Billing',
+        materialized_path: `${main.id}/${support.id}/${billing.id}`,
+      });
+
+      expect((await t.patch(`${URL}/${support.id}`, { parent_id: sales.id }, acme)).status).toBe(200);
+      const moved = { items_count: 3, name: 'Sales / Support / Billing', materialized_path: `${sales.id}/${support.id}/${billing.id}` };
+      expect(await service.menuPath(companyId, String(billing.id))).toEqual(moved);
+      expect(await service.menuPath(companyId, String(support.id))).toEqual({ items_count: 2, name: 'Sales / Support', materialized_path: `${sales.id}/${support.id}` });
+      expect(await service.menuPath(companyId, String(main.id))).toEqual({ items_count: 1, name: 'Front', materialized_path: String(main.id) });
+      expect((await t.get(`/apps/api/v1/calls/${call.body.id}`, acme)).body.menu_path).toEqual(moved);
+
+      expect((await t.patch(`${URL}/${support.id}`, { parent_id: null }, acme)).status).toBe(200);
+      expect(await service.menuPath(companyId, String(billing.id))).toEqual({ items_count: 2, name: 'Support / Billing', materialized_path: `${support.id}/${billing.id}` });
+      // a rename to the same name rewrites no descendant
+      const before = await t.db.query(`SELECT xmin::text FROM menus WHERE id = $1`, [billing.id]);
+      expect((await t.patch(`${URL}/${support.id}`, { name: 'Support' }, acme)).status).toBe(200);
+      expect(await t.db.query(`SELECT xmin::text FROM menus WHERE id = $1`, [billing.id])).toEqual(before);
+    });
+  });
+
   it('is described in the OpenAPI document', async () => {
     const res = await t.get('/docs/openapi.json');
     expect(res.status).toBe(200);

@@ -1,34 +1,18 @@
 // The one query shape that reads calls for the call object: the call row
-// with its menu, menu path, agent, end user, participants and transfers,
-// assembled by PostgreSQL in one round trip. `now` is the database's clock,
+// with its menu, menu path (stored on the menu, see the StoredMenuPath
+// migration), agent, end user, participants and transfers, assembled by
+// PostgreSQL in one round trip. `now` is the database's clock,
 // against which running durations count.
 const agentJson = (alias: string) => `CASE WHEN ${alias}.id IS NULL THEN NULL ELSE json_build_object(
     'id', ${alias}.id, 'name', ${alias}.first_name || ' ' || ${alias}.last_name, 'last_name', ${alias}.last_name,
     'first_name', ${alias}.first_name, 'agent_number', ${alias}.agent_number, 'avatar_url', ${alias}.avatar_url) END`;
-
-// A menu's path from the root, as the call object shows it (the seed's
-// menu_path: items_count, the names joined by ' / ', the ids by '/').
-// Written inline, as a correlated subquery planned once with the statement:
-// a SQL function holding it cannot be inlined (it is recursive), so
-// PostgreSQL planned it again on every call, which cost more than all the
-// rest of the call view.
-const menuPath = (menuId: string) => `CASE WHEN ${menuId} IS NULL THEN NULL ELSE (
-    WITH RECURSIVE up (id, parent_id, name, depth) AS (
-      SELECT pm.id, pm.parent_id, pm.name, 0 FROM menus pm WHERE pm.id = ${menuId}
-      UNION ALL
-      SELECT pm.id, pm.parent_id, pm.name, up.depth + 1 FROM menus pm JOIN up ON pm.id = up.parent_id WHERE up.depth < 64)
-    SELECT CASE WHEN count(*) = 0 THEN NULL ELSE jsonb_build_object(
-      'items_count', count(*),
-      'name', string_agg(up.name, ' / ' ORDER BY up.depth DESC),
-      'materialized_path', string_agg(up.id::text, '/' ORDER BY up.depth DESC)) END
-    FROM up) END`;
 
 export const CALL_VIEW_COLUMNS = `
   c.*,
   CASE WHEN m.id IS NULL THEN NULL ELSE json_build_object(
     'id', m.id, 'name', m.name, 'parent_id', m.parent_id, 'position', m.position, 'deleted', m.deleted,
     'hidden', m.hidden, 'menu_type', m.menu_type, 'output_msg', m.output_msg) END AS selected_menu,
-  ${menuPath('c.menu_id')} AS menu_path,
+  m.path AS menu_path,
   ${agentJson('a')} AS agent_info,
   CASE WHEN eu.id IS NULL THEN NULL ELSE json_build_object('id', eu.id, 'identifier', eu.identifier, 'out_contact_id', eu.out_contact_id) END AS end_user,
   (SELECT coalesce(json_agg(json_build_object(
@@ -37,10 +21,11 @@ export const CALL_VIEW_COLUMNS = `
      FROM participants p WHERE p.call_id = c.id) AS participants,
   (SELECT coalesce(json_agg(json_build_object(
       'id', t.id, 'status', t.status, 'fail_reason', t.fail_reason, 'created_at', t.created_at,
-      'from_menu', ${menuPath('t.from_menu_id')},
-      'to_menu', ${menuPath('t.to_menu_id')},
+      'from_menu', fm.path, 'to_menu', tm.path,
       'from_agent', ${agentJson('fa')}, 'to_agent', ${agentJson('ta')}) ORDER BY t.id), '[]')
-     FROM transfers t LEFT JOIN agents fa ON fa.id = t.from_agent_id LEFT JOIN agents ta ON ta.id = t.to_agent_id
+     FROM transfers t
+       LEFT JOIN menus fm ON fm.id = t.from_menu_id LEFT JOIN menus tm ON tm.id = t.to_menu_id
+       LEFT JOIN agents fa ON fa.id = t.from_agent_id LEFT JOIN agents ta ON ta.id = t.to_agent_id
      WHERE t.call_id = c.id) AS transfers,
   clock_timestamp() AS now`;
 

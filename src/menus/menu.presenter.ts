@@ -40,12 +40,3 @@ export function presentMenuTree(menus: Menu[]): MenuTreeNodeJson[] {
   }
   return roots;
 }
-
-// `path` root first, as MenusRepository.pathOf answers it.
-export function presentMenuPath(path: Menu[]): MenuPath {
-  return {
-    items_count: path.length,
-    name: path.map((menu) => menu.name).join(' / '),
-    materialized_path: path.map((menu) => menu.id).join('/'),
-  };
-}

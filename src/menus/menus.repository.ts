@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Menu } from './menu.entity';
+import { MenuPath } from './menu.presenter';
 
 // All SQL on menus. An instance is bound to an EntityManager: the injected
 // one, or a transaction's through `transaction()`.
@@ -44,23 +45,14 @@ export class MenusRepository {
     return this.manager.find(Menu, { where: { companyId, deleted: false }, order: { position: 'ASC', id: 'ASC' } });
   }
 
-  // The menu and its ancestors, root first (deleted ones included: a call's
-  // path is history). Empty when the menu is not the company's.
-  async pathOf(companyId: string, id: string): Promise<Menu[]> {
-    const rows: Array<{ id: string }> = await this.manager.query(
-      `WITH RECURSIVE up (id, parent_id, depth) AS (
-         SELECT id, parent_id, 0 FROM menus WHERE company_id = $1 AND id = $2
-         UNION ALL
-         SELECT m.id, m.parent_id, up.depth + 1 FROM menus m JOIN up ON m.id = up.parent_id
-         WHERE m.company_id = $1 AND up.depth < 1000
-       )
-       SELECT id FROM up ORDER BY depth DESC`,
-      [companyId, id],
-    );
-    if (rows.length === 0) return [];
-    const menus = await this.manager.findBy(Menu, { companyId, id: In(rows.map((row) => row.id)) });
-    const byId = new Map(menus.map((menu) => [menu.id, menu]));
-    return rows.map((row) => byId.get(String(row.id))).filter((menu): menu is Menu => menu !== undefined);
+  // The menu's path from the root, as stored on it (deleted menus keep
+  // their place: a call's path is history). Null when the menu is not the
+  // company's.
+  async pathOf(companyId: string, id: string): Promise<MenuPath | null> {
+    const [row] = await this.manager.query(`SELECT path FROM menus WHERE company_id = $1 AND id = $2`, [companyId, id]);
+    if (!row) return null;
+    const { items_count, name, materialized_path } = row.path as MenuPath;
+    return { items_count, name, materialized_path };
   }
 
   // Whether `candidate` is `id` itself or one of its descendants.

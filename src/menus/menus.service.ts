@@ -4,7 +4,7 @@ import { parseId } from '../common/ids';
 import { normalizeBusinessHours } from './business-hours';
 import { CreateMenuDto, UpdateMenuDto } from './dto/menu.dto';
 import { Menu, MENU_TYPES, MenuType } from './menu.entity';
-import { MenuPath, presentMenuPath } from './menu.presenter';
+import { MenuPath } from './menu.presenter';
 import { MenusRepository } from './menus.repository';
 
 export const MenuMessages = {
@@ -119,8 +119,7 @@ export class MenusService {
   // menu is not the company's.
   async menuPath(companyId: string, id: string): Promise<MenuPath | null> {
     const menuId = parseId(id);
-    const path = menuId ? await this.menus.pathOf(companyId, menuId) : [];
-    return path.length > 0 ? presentMenuPath(path) : null;
+    return menuId ? this.menus.pathOf(companyId, menuId) : null;
   }
 
   // For the Calls API: whether no live menu has this one as parent.
