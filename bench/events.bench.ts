@@ -5,7 +5,7 @@
 //   npm run bench:events     (builds, then runs this file)
 //
 // Knobs (environment): DATABASE_URL, BENCH_WORKERS (50), BENCH_SECONDS (15),
-// BENCH_CALLS_PER_WORKER (80), BENCH_HOT_CLIENTS (50), BENCH_HOT_SECONDS (10),
+// BENCH_CALLS_PER_WORKER (150), BENCH_HOT_CLIENTS (50), BENCH_HOT_SECONDS (10),
 // BENCH_DB_POOL_SIZE (20).
 import 'reflect-metadata';
 import { cpus } from 'node:os';
@@ -30,7 +30,7 @@ const SECONDS = int('BENCH_SECONDS', 15);
 const HOT_CLIENTS = int('BENCH_HOT_CLIENTS', 50);
 const HOT_SECONDS = int('BENCH_HOT_SECONDS', 10);
 // Calls each worker gets before the run (a lifecycle uses one).
-const CALLS_PER_WORKER = int('BENCH_CALLS_PER_WORKER', 80);
+const CALLS_PER_WORKER = int('BENCH_CALLS_PER_WORKER', 150);
 const WARMUP_SECONDS = 3;
 // pgbench client c works on its own calls: pool calls c * PG_CALLS_PER_CLIENT ..
 // (c + 1) * PG_CALLS_PER_CLIENT - 1, one picked at random per transaction
