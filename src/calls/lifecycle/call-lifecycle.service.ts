@@ -73,6 +73,29 @@ const LOCK_COLUMNS = `
   (SELECT json_build_object('to_agent_id', t.to_agent_id::int, 'to_menu_id', t.to_menu_id::int, 'from_agent_id', t.from_agent_id::int)
      FROM transfers t WHERE t.call_id = c.id AND t.status = 'transferring') AS open_transfer`;
 
+// lockCalls' statement (built once, as WRITE below).
+const LOCK_CALLS = `SELECT ${LOCK_COLUMNS}, (SELECT s.last_seq FROM calls s WHERE s.id = c.id) AS seen_seq
+  FROM calls c WHERE c.id = ANY($1::bigint[]) ORDER BY c.id FOR UPDATE OF c SKIP LOCKED`;
+
+// The write of an applied event: the call's columns from the projection,
+// last_seq + 1 and its event-log row, in one statement; answering the call's
+// view, or not. Built once: the statement's name is a hash of its text
+// (sql.ts), which a text built anew on every event would make the service
+// hash again each time.
+const writeEvent = (view: boolean) => `WITH updated AS (
+     UPDATE calls SET status = $2, queued_at = $3, assigned_at = $4, connected_at = $5, ends_at = $6, agent_id = $7, menu_id = $8,
+            hold_ms = $9, hold_started_at = $10, voip_provider = $11, fail_reason = $12, fail_details = $13, disconnected_by = $14,
+            deflection = $15, deflection_details = $16, voicemail_reason = $17, recording_url = $18,
+            offer_events = CASE WHEN $19::jsonb IS NULL THEN offer_events ELSE offer_events || jsonb_build_array($19::jsonb) END,
+            scheduled_at = $25, last_seq = last_seq + 1, updated_at = $20
+      WHERE id = $1 RETURNING *),
+   logged AS (
+     INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, event_id, created_at)
+     SELECT $1, last_seq, $21, $22, $2, $23, $24, $20 FROM updated)
+   ${view ? `SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}` : 'SELECT 1 FROM updated'}`;
+const WRITE = writeEvent(false);
+const WRITE_WITH_VIEW = writeEvent(true);
+
 // The one way a call's status changes: from a client's event, the scheduler's
 // dispatch or the engine's own recover. In one transaction: lock the call,
 // rebuild the machine's snapshot, refuse what the machine refuses, compute
@@ -266,11 +289,7 @@ export class CallLifecycleService {
   // their company (the caller checks it). Calls another transaction holds
   // are skipped, not waited for.
   private async lockCalls(tx: Transaction, ids: string[]): Promise<Map<string, LockedCall>> {
-    const rows = await tx.query(
-      `SELECT ${LOCK_COLUMNS}, (SELECT s.last_seq FROM calls s WHERE s.id = c.id) AS seen_seq
-         FROM calls c WHERE c.id = ANY($1::bigint[]) ORDER BY c.id FOR UPDATE OF c SKIP LOCKED`,
-      [ids],
-    );
+    const rows = await tx.query(LOCK_CALLS, [ids]);
     // As in lock(): a row that an event committed after this statement's
     // snapshot was locked at its latest version, but its subqueries saw the
     // older one; such rows are read again.
@@ -333,17 +352,7 @@ export class CallLifecycleService {
     }
     const next = project(call, applied.status, applied.actions, at);
 
-    const write = `WITH updated AS (
-         UPDATE calls SET status = $2, queued_at = $3, assigned_at = $4, connected_at = $5, ends_at = $6, agent_id = $7, menu_id = $8,
-                hold_ms = $9, hold_started_at = $10, voip_provider = $11, fail_reason = $12, fail_details = $13, disconnected_by = $14,
-                deflection = $15, deflection_details = $16, voicemail_reason = $17, recording_url = $18,
-                offer_events = CASE WHEN $19::jsonb IS NULL THEN offer_events ELSE offer_events || jsonb_build_array($19::jsonb) END,
-                scheduled_at = $25, last_seq = last_seq + 1, updated_at = $20
-          WHERE id = $1 RETURNING *),
-       logged AS (
-         INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, event_id, created_at)
-         SELECT $1, last_seq, $21, $22, $2, $23, $24, $20 FROM updated)
-       ${options.view ? `SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}` : 'SELECT 1 FROM updated'}`;
+    const write = options.view ? WRITE_WITH_VIEW : WRITE;
     const values = [
         call.id, next.status, next.queued_at, next.assigned_at, next.connected_at, next.ends_at, next.agent_id, next.menu_id,
         Math.round(next.hold_ms), next.hold_started_at, next.voip_provider, next.fail_reason, next.fail_details, next.disconnected_by,
