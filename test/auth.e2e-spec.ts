@@ -49,6 +49,31 @@ describe('authentication and tenancy', () => {
     expect((await t.patch(`/manager/api/v1/agents/${created.body.id}`, { first_name: 'X' }, globex)).status).toBe(404);
   });
 
+  it('checks requests that arrive together each against its own credentials', async () => {
+    const admin = `Bearer ${ADMIN_TOKEN}`;
+    const revoked = await t.request('POST', '/admin/companies/globex/tokens', { auth: admin });
+    expect((await t.request('DELETE', `/admin/companies/globex/tokens/${revoked.body.id}`, { auth: admin })).status).toBe(204);
+    for (const company of [acme, globex]) {
+      const agent = { email: `together@${company.key}.example`, first_name: company.key, last_name: 'Agent' };
+      expect((await t.post('/manager/api/v1/agents', agent, company)).status).toBe(201);
+    }
+    const [acmeAgents, globexAgents] = [(await t.get('/manager/api/v1/agents', acme)).body, (await t.get('/manager/api/v1/agents', globex)).body];
+    expect(acmeAgents.map((a: { first_name: string }) => a.first_name)).toContain('acme');
+    expect(globexAgents.map((a: { first_name: string }) => a.first_name)).toEqual(['globex']);
+    const cases: Array<[string | TestCompany, number, unknown]> = [
+      [acme, 200, acmeAgents],
+      [globex, 200, globexAgents],
+      [basicAuth('globex', revoked.body.token), 401, { message: 'Unauthorized' }],
+      [basicAuth('acme', globex.token), 401, { message: 'Unauthorized' }],
+      [basicAuth('acme', 'nope'), 401, { message: 'Unauthorized' }],
+    ];
+    const sent = Array.from({ length: 60 }, (_, i) => cases[i % cases.length]);
+    const answers = await Promise.all(sent.map(([auth]) => t.get('/manager/api/v1/agents', auth)));
+    answers.forEach((res, i) => {
+      expect([res.status, res.body]).toEqual([sent[i][1], sent[i][2]]);
+    });
+  });
+
   describe('the operator API', () => {
     const admin = `Bearer ${ADMIN_TOKEN}`;
 
