@@ -85,7 +85,7 @@ function expectShape(what: string, trace: TracedStatement[], patterns: RegExp[])
 
 // Inbound: BEGIN; auth; menu; the insert CTE (its id kept); the view; COMMIT.
 function inboundScript(t: Traces): PgbenchScript {
-  expectShape('inbound', t.inbound, [/FROM api_tokens/, /FROM menus/, /INSERT INTO calls/, /FROM\s+calls c/]);
+  expectShape('inbound', t.inbound, [/JOIN api_tokens/, /FROM menus/, /INSERT INTO calls/, /FROM\s+calls c/]);
   const [auth, menu, insert, view] = t.inbound;
   return new PgbenchScript('POST /calls inbound - the statements CallsService sent (traced), in one transaction')
     .raw('BEGIN;')
@@ -100,7 +100,7 @@ function inboundScript(t: Traces): PgbenchScript {
 // have their number as e-mail, since pgbench variables are numbers), the
 // outbound numbers, and the insert whose gate makes the agent busy.
 function outboundScript(t: Traces): PgbenchScript {
-  expectShape('outbound', t.outbound, [/FROM api_tokens/, /FROM agents/, /FROM outbound_numbers/, /INSERT INTO calls/, /FROM\s+calls c/]);
+  expectShape('outbound', t.outbound, [/JOIN api_tokens/, /FROM agents/, /FROM outbound_numbers/, /INSERT INTO calls/, /FROM\s+calls c/]);
   const [auth, agent, numbers, insert, view] = t.outbound;
   return new PgbenchScript('POST /calls outbound - the statements CallsService sent (traced), in one transaction')
     .raw('\\set n :n + 1')
