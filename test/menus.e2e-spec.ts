@@ -501,6 +501,39 @@ describe('the Manager API: menus', () => {
       expect((await t.patch(`${URL}/${support.id}`, { name: 'Support' }, acme)).status).toBe(200);
       expect(await t.db.query(`SELECT xmin::text FROM menus WHERE id = $1`, [billing.id])).toEqual(before);
     });
+
+    it('a child added while its parent is renamed gets the new name: the rename waits for it', async () => {
+      const service = t.app.get(MenusService);
+      const companyId = await companyIdOf(t, acme);
+      const [root] = await createMenuPath(t, acme, ['Before']);
+      // One transaction adds a child (straight in SQL: the API serialises
+      // tree changes itself), another renames the parent meanwhile.
+      const adding = t.db.createQueryRunner();
+      await adding.connect();
+      try {
+        await adding.startTransaction();
+        const [child] = await adding.query(
+          `INSERT INTO menus (company_id, parent_id, name, menu_type) VALUES ($1, $2, 'Child', 'ivr_menu') RETURNING id`,
+          [companyId, root.id],
+        );
+        const renamed = t.patch(`${URL}/${root.id}`, { name: 'After' }, acme);
+        const deadline = Date.now() + 10_000;
+        while ((await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length === 0) {
+          if (Date.now() > deadline) throw new Error('the rename never waited for the child being added');
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        await adding.commitTransaction();
+        expect((await renamed).status).toBe(200);
+        expect(await service.menuPath(companyId, String(child.id))).toEqual({
+          items_count: 2,
+          name: 'After / Child',
+          materialized_path: `${root.id}/${child.id}`,
+        });
+      } finally {
+        if (adding.isTransactionActive) await adding.rollbackTransaction();
+        await adding.release();
+      }
+    });
   });
 
   it('is described in the OpenAPI document', async () => {
