@@ -1,8 +1,8 @@
 // The one query shape that reads calls for the call object: the call row
-// with its menu, menu path (stored on the menu, see the StoredMenuPath
+// with its menu, menu path (stored on the menu: the StoredMenuPath
 // migration), agent, end user, participants and transfers, assembled by
-// PostgreSQL in one round trip. `now` is the database's clock,
-// against which running durations count.
+// PostgreSQL in one round trip. `now` is the database's clock, against which
+// running durations count.
 const agentJson = (alias: string) => `CASE WHEN ${alias}.id IS NULL THEN NULL ELSE json_build_object(
     'id', ${alias}.id, 'name', ${alias}.first_name || ' ' || ${alias}.last_name, 'last_name', ${alias}.last_name,
     'first_name', ${alias}.first_name, 'agent_number', ${alias}.agent_number, 'avatar_url', ${alias}.avatar_url) END`;
