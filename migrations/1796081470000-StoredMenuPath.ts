@@ -17,15 +17,6 @@ export class StoredMenuPath1796081470000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE menus ADD COLUMN path jsonb`);
     await q.query(`
-      WITH RECURSIVE down (id, items_count, name, materialized_path) AS (
-        SELECT id, 1, name, id::text FROM menus WHERE parent_id IS NULL
-        UNION ALL
-        SELECT m.id, d.items_count + 1, d.name || ' / ' || m.name, d.materialized_path || '/' || m.id
-          FROM menus m JOIN down d ON m.parent_id = d.id)
-      UPDATE menus SET path = jsonb_build_object('items_count', d.items_count, 'name', d.name, 'materialized_path', d.materialized_path)
-        FROM down d WHERE menus.id = d.id`);
-    await q.query(`ALTER TABLE menus ALTER COLUMN path SET NOT NULL`);
-    await q.query(`
       CREATE FUNCTION menus_path() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         parent jsonb;
@@ -53,6 +44,10 @@ export class StoredMenuPath1796081470000 implements MigrationInterface {
     await q.query(`
       CREATE TRIGGER menus_path_down AFTER UPDATE OF name, parent_id ON menus FOR EACH ROW
         WHEN (OLD.path IS DISTINCT FROM NEW.path) EXECUTE FUNCTION menus_path_down()`);
+    // The existing menus: each root's path, which the triggers carry down
+    // its subtree, as they will for every change from now on.
+    await q.query(`UPDATE menus SET parent_id = parent_id WHERE parent_id IS NULL`);
+    await q.query(`ALTER TABLE menus ALTER COLUMN path SET NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
