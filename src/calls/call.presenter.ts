@@ -1,3 +1,5 @@
+import { MenuPath, presentMenuPath } from '../menus/menu.presenter';
+
 // The seed's call object, rendered in one place. Every field is always
 // present (null where unknown), with the seed's JSON types; times are ISO
 // 8601 UTC with milliseconds; durations are whole seconds, counting up to
@@ -37,7 +39,7 @@ export interface CallViewRow {
   outbound_number: string | null;
   updated_at: Date;
   selected_menu: Record<string, unknown> | null;
-  menu_path: { items_count: number; name: string; materialized_path: string } | null;
+  menu_path: MenuPath | null;
   agent_info: Record<string, unknown> | null;
   end_user: Record<string, unknown> | null;
   participants: Array<ParticipantJson>;
@@ -104,7 +106,7 @@ export function presentCall(row: CallViewRow) {
     fail_reason: row.fail_reason,
     support_number: row.support_number,
     selected_menu: row.selected_menu,
-    menu_path: menuPath(row.menu_path),
+    menu_path: presentMenuPath(row.menu_path),
     agent_info: row.agent_info,
     end_user: row.end_user,
     photos: [] as unknown[],
@@ -114,8 +116,8 @@ export function presentCall(row: CallViewRow) {
       status: t.status,
       fail_reason: t.fail_reason,
       created_at: iso(t.created_at),
-      from_menu: menuPath(t.from_menu as MenuPathJson | null),
-      to_menu: menuPath(t.to_menu as MenuPathJson | null),
+      from_menu: presentMenuPath(t.from_menu as MenuPath | null),
+      to_menu: presentMenuPath(t.to_menu as MenuPath | null),
       from_agent: t.from_agent,
       to_agent: t.to_agent,
     })),
@@ -139,13 +141,6 @@ export function presentCall(row: CallViewRow) {
     deflection_details: row.deflection_details,
     updated_at: iso(row.updated_at),
   };
-}
-
-type MenuPathJson = { items_count: number; name: string; materialized_path: string };
-
-// jsonb orders keys its own way; the seed's order reads better.
-function menuPath(path: MenuPathJson | null) {
-  return path === null ? null : { items_count: path.items_count, name: path.name, materialized_path: path.materialized_path };
 }
 
 function iso(value: Date | string | null): string | null {

@@ -10,6 +10,12 @@ export interface MenuPath {
   materialized_path: string;
 }
 
+// A path as stored on the menu (`menus.path`, jsonb, which orders keys its
+// own way), in the seed's key order.
+export function presentMenuPath(path: MenuPath | null): MenuPath | null {
+  return path === null ? null : { items_count: path.items_count, name: path.name, materialized_path: path.materialized_path };
+}
+
 export function presentMenu(menu: Menu) {
   return {
     id: Number(menu.id),

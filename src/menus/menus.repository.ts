@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { EntityManager } from 'typeorm';
 import { Menu } from './menu.entity';
-import { MenuPath } from './menu.presenter';
+import { MenuPath, presentMenuPath } from './menu.presenter';
 
 // All SQL on menus. An instance is bound to an EntityManager: the injected
 // one, or a transaction's through `transaction()`.
@@ -50,9 +50,7 @@ export class MenusRepository {
   // company's.
   async pathOf(companyId: string, id: string): Promise<MenuPath | null> {
     const [row] = await this.manager.query(`SELECT path FROM menus WHERE company_id = $1 AND id = $2`, [companyId, id]);
-    if (!row) return null;
-    const { items_count, name, materialized_path } = row.path as MenuPath;
-    return { items_count, name, materialized_path };
+    return row ? presentMenuPath(row.path as MenuPath) : null;
   }
 
   // Whether `candidate` is `id` itself or one of its descendants.
