@@ -11,8 +11,7 @@ import { CallLifecycleService, GROUPS_AT_ONCE } from '../src/calls/lifecycle/cal
 import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
 import { callIn, freeAgent, newAgent, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';
 import { TestApp, TestResponse } from './support/test-app';
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { lockWaits, until } from './support/waits';
 
 describe('events queued for one call', () => {
   let t: TestApp;
@@ -35,20 +34,6 @@ describe('events queued for one call', () => {
         await blocker.release();
       },
     };
-  }
-
-  async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await pause(5);
-    }
-  }
-
-  // Connections of the test database waiting for a lock.
-  async function lockWaits(): Promise<number> {
-    const [row] = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    return row.n;
   }
 
   // Sends the bodies one after another (each once the previous one has
@@ -177,7 +162,7 @@ describe('events queued for one call', () => {
     let maxLockWaits = 0;
     let samples = 0;
     while (flooding) {
-      maxLockWaits = Math.max(maxLockWaits, await lockWaits());
+      maxLockWaits = Math.max(maxLockWaits, await lockWaits(t.db));
       samples += 1;
     }
     expect(samples).toBeGreaterThan(0);
@@ -206,7 +191,7 @@ describe('events queued for one call', () => {
     let holds: Array<Promise<TestResponse>> = [];
     try {
       hangups = busy.map((call) => postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' }));
-      await until('every group waits for a lock', async () => (await lockWaits()) === GROUPS_AT_ONCE);
+      await until('every group waits for a lock', async () => (await lockWaits(t.db)) === GROUPS_AT_ONCE);
       holds = waiting.map((call) => postEvent(t, f, call.id, { type: 'hold' }));
       await until('the holds wait for a group', () => lifecycle.callsWaitingForAGroup() === waiting.length);
     } finally {
@@ -243,7 +228,7 @@ describe('events queued for one call', () => {
     let blocked: Array<Promise<TestResponse>> = [];
     try {
       blocked = locked.map((call) => postEvent(t, f, call.id, { type: 'hold' }));
-      await until('the locked calls\' events wait for the lock', async () => (await lockWaits()) === GROUPS_AT_ONCE);
+      await until('the locked calls\' events wait for the lock', async () => (await lockWaits(t.db)) === GROUPS_AT_ONCE);
       // Were the groups waiting on those locks, this event could not be applied.
       const answer = await postEvent(t, f, free.id, { type: 'hold' });
       expect([answer.status, answer.body.status]).toEqual([200, 'connected']);

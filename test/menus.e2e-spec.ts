@@ -1,6 +1,7 @@
 import { MenusService } from '../src/menus/menus.service';
 import { createMenu, createMenuPath, MenuJson } from './factories';
 import { TestApp, TestCompany } from './support/test-app';
+import { lockWaits, until } from './support/waits';
 
 const URL = '/manager/api/v1/menus';
 const hours = { time_zone: 'America/New_York', weekly: { mon: [['09:00', '17:00']] }, closed_dates: ['2026-12-25'] };
@@ -517,11 +518,7 @@ describe('the Manager API: menus', () => {
           [companyId, root.id],
         );
         const renamed = t.patch(`${URL}/${root.id}`, { name: 'After' }, acme);
-        const deadline = Date.now() + 10_000;
-        while ((await t.db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).length === 0) {
-          if (Date.now() > deadline) throw new Error('the rename never waited for the child being added');
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
+        await until('the rename waits for the child being added', async () => (await lockWaits(t.db)) > 0);
         await adding.commitTransaction();
         expect((await renamed).status).toBe(200);
         expect(await service.menuPath(companyId, String(child.id))).toEqual({

@@ -1,0 +1,16 @@
+import type { DataSource } from 'typeorm';
+
+// Polls `check` (every 5 ms, up to 10 s) until it holds.
+export async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+// Connections of the test database waiting for a lock.
+export async function lockWaits(db: DataSource): Promise<number> {
+  const [row] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+  return row.n;
+}
