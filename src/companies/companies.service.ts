@@ -64,14 +64,14 @@ export class CompaniesService {
 
   // Every credential of a batch in one statement, each distinct one once.
   private async lookUp(credentials: Credentials[]): Promise<Array<Settled<AuthenticatedCompany | null>>> {
-    const distinct = new Map(credentials.map((c) => [credentialKey(c), c]));
+    const distinct = [...new Map(credentials.map((c) => [credentialKey(c), c])).values()];
     const rows = await sql<{ id: string; key: string; token_hash: string }>(
       this.db,
       `SELECT c.id, c.key, t.token_hash
          FROM unnest($1::text[], $2::text[]) AS q (token_hash, key)
          JOIN companies c ON c.key = q.key
          JOIN api_tokens t ON t.company_id = c.id AND t.token_hash = q.token_hash AND t.revoked_at IS NULL`,
-      [[...distinct.values()].map((c) => c.tokenHash), [...distinct.values()].map((c) => c.key)],
+      [distinct.map((c) => c.tokenHash), distinct.map((c) => c.key)],
     );
     const found = new Map(rows.map((row) => [credentialKey({ key: row.key, tokenHash: row.token_hash }), { id: row.id, key: row.key }]));
     return credentials.map((c) => ({ ok: true, value: found.get(credentialKey(c)) ?? null }));
