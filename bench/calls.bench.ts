@@ -9,8 +9,11 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import { CallsRepository } from '../src/calls/calls.repository';
-import { CallsService } from '../src/calls/calls.service';
-import { PendingCallsRepository } from '../src/calls/pending-calls.repository';
+import { parseCreateCall } from '../src/calls/ccai/create-call.request';
+import { CallCreation } from '../src/calls/creation/call-creation.service';
+import { Database } from '../src/database/database';
+import { CallChanges } from '../src/events/call-changes';
+import { PendingCallsRepository } from '../src/calls/creation/pending-calls.repository';
 import { CompaniesService } from '../src/companies/companies.service';
 import { log, runBench } from './lib/cleanup';
 import { agentEmail, benchUrl, Company, createBenchDatabase, seedAgents, seedCompany, seedMenu, seedOutboundNumber } from './lib/database';
@@ -50,19 +53,20 @@ interface Traces {
 }
 
 // One request of each kind through the service's own classes — the auth
-// guard's query, then CallsService.create — recording every statement.
+// guard's query, then CallCreation.create — recording every statement.
 async function traceRequests(company: Company, menuId: string): Promise<Traces> {
   const client = new Client({ connectionString: benchUrl() });
   await client.connect();
   try {
     const db = new RecordingDb(client);
-    const companies = new CompaniesService(db.asDataSource());
-    const calls = new CallsService(new CallsRepository(db.asDataSource()), new PendingCallsRepository(db.asDataSource()));
+    const database = new Database(db.asPool());
+    const companies = new CompaniesService(database);
+    const calls = new CallCreation(new CallsRepository(database), new PendingCallsRepository(database), new CallChanges());
     const request = async (body: unknown) => {
       const auth = await companies.authenticate(company.key, company.token);
-      const result = await calls.create(auth!.id, body);
-      if (result.status !== 201) throw new Error(`traced request answered ${result.status}`);
-      return String((result.body as { id: number | string }).id);
+      const result = await calls.create(parseCreateCall(auth!.id, body, null));
+      if (!result.created) throw new Error('the traced request was not created');
+      return String(result.view.id);
     };
     const inboundCallId = await request(inboundBody(menuId));
     const inbound = db.take();

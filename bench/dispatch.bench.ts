@@ -9,7 +9,9 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
-import { CallLifecycleService } from '../src/calls/lifecycle/call-lifecycle.service';
+import { Database } from '../src/database/database';
+import { CallChanges } from '../src/events/call-changes';
+import { DueCalls } from '../src/scheduling/due-calls';
 import { log, runBench } from './lib/cleanup';
 import { insertScheduledCalls } from '../test/support/scheduled-calls';
 import { benchUrl, createBenchDatabase, seedCompany, seedMenu } from './lib/database';
@@ -31,7 +33,7 @@ const PG_SECONDS = int('BENCH_PGBENCH_SECONDS', 15);
 // dispatch transaction at a time.
 const PG_CLIENTS = INSTANCES;
 
-// ---- the trace: one call through CallLifecycleService.dispatchDue ----
+// ---- the trace: one call through DueCalls.dispatchBatch ----
 
 async function traceDispatch(db: Pool, companyId: string, menuId: string): Promise<{ statements: TracedStatement[]; callId: string }> {
   await insertScheduledCalls(db, companyId, menuId, 1, `now() - interval '1 second'`);
@@ -40,9 +42,9 @@ async function traceDispatch(db: Pool, companyId: string, menuId: string): Promi
   await client.connect();
   try {
     const recording = new RecordingDb(client);
-    const lifecycle = new CallLifecycleService(recording.asDataSource());
+    const dueCalls = new DueCalls(new Database(recording.asPool()), new CallChanges());
     // Limit 1: pgbench claims one call per transaction (it has no loops).
-    const dispatched = await lifecycle.dispatchDue(1);
+    const dispatched = await dueCalls.dispatchBatch(1);
     if (dispatched !== 1) throw new Error(`the traced dispatch dispatched ${dispatched} calls`);
     return { statements: recording.take(), callId: String(rows[0].id) };
   } finally {
@@ -60,7 +62,7 @@ function dispatchScript(trace: { statements: TracedStatement[]; callId: string }
   const ok =
     begin?.sql === 'BEGIN' && /FOR UPDATE OF c SKIP LOCKED/.test(claim?.sql ?? '') && /INSERT INTO call_events/.test(write?.sql ?? '') && commit?.sql === 'COMMIT' && rest.length === 0;
   if (!ok) throw new Error(`the dispatch transaction's statements changed; update dispatch.bench.ts:\n  ${describeTrace(trace.statements).join('\n  ')}`);
-  const script = new PgbenchScript(`the scheduler - claim + dispatch as CallLifecycleService.dispatchDue sent them (traced), ${perTransaction} call(s) per transaction`);
+  const script = new PgbenchScript(`the scheduler - claim + dispatch as DueCalls.dispatchBatch sent them (traced), ${perTransaction} call(s) per transaction`);
   script.raw('BEGIN;');
   for (let i = 0; i < perTransaction; i++) {
     script.raw('\\set l_id 0').statement(claim, {}, '\\aset l_').raw('\\if :l_id > 0').statement(write, { l_id: trace.callId }).raw('\\endif');

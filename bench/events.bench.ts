@@ -12,10 +12,14 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import { CallsRepository } from '../src/calls/calls.repository';
-import { CallsService } from '../src/calls/calls.service';
-import { CallLifecycleService } from '../src/calls/lifecycle/call-lifecycle.service';
-import { CALL_VIEW_COLUMNS, callViewFrom } from '../src/calls/call-view.sql';
-import { PendingCallsRepository } from '../src/calls/pending-calls.repository';
+import { parseEventRequest } from '../src/calls/ccai/call-event.request';
+import { parseCreateCall } from '../src/calls/ccai/create-call.request';
+import { CallCreation } from '../src/calls/creation/call-creation.service';
+import { CallLifecycle } from '../src/calls/lifecycle/call-lifecycle.service';
+import { Database } from '../src/database/database';
+import { CallChanges } from '../src/events/call-changes';
+import { CALL_VIEW_COLUMNS, callViewFrom } from '../src/calls/call-view';
+import { PendingCallsRepository } from '../src/calls/creation/pending-calls.repository';
 import { log, runBench } from './lib/cleanup';
 import { agentEmail, benchUrl, Company, createBenchDatabase, seedAgents, seedCompany, seedMenu } from './lib/database';
 import { JsonAnswer, JsonClient } from './lib/load';
@@ -51,7 +55,7 @@ const lifecycle = (email: string) => [
   { type: 'hangup', disconnected_by: 'disconnected_by_agent' },
 ];
 
-// ---- the trace: one lifecycle through CallLifecycleService ----
+// ---- the trace: one lifecycle through CallCreation and CallLifecycle ----
 
 interface EventTrace {
   hold: TracedStatement[]; // the statements of `hold` on a connected call
@@ -65,15 +69,17 @@ async function traceLifecycle(company: Company, menuId: string): Promise<EventTr
   await client.connect();
   try {
     const db = new RecordingDb(client);
-    const repository = new CallsRepository(db.asDataSource());
-    const calls = new CallsService(repository, new PendingCallsRepository(db.asDataSource()));
-    const service = new CallLifecycleService(db.asDataSource());
-    const created = await calls.create(company.id, inboundBody(menuId));
-    const callId = String((created.body as { id: number }).id);
+    const database = new Database(db.asPool());
+    const changes = new CallChanges();
+    const calls = new CallCreation(new CallsRepository(database), new PendingCallsRepository(database), changes);
+    const service = new CallLifecycle(database, changes);
+    const created = await calls.create(parseCreateCall(company.id, inboundBody(menuId), null));
+    if (!created.created) throw new Error('the traced inbound call was not created');
+    const callId = String(created.view.id);
     const perEvent: Record<string, number> = { create: db.take().length };
     let hold: TracedStatement[] = [];
     for (const event of lifecycle(agentEmail(0))) {
-      await service.applyClientEvent(company.id, callId, event);
+      await service.applyEvent(parseEventRequest(company.id, callId, event));
       const statements = db.take();
       perEvent[event.type] = statements.length;
       if (event.type === 'hold') hold = statements;
@@ -103,8 +109,8 @@ function eventScript(t: EventTrace, view: boolean): PgbenchScript {
     write = { ...write, sql: write.sql.replace(withView, 'SELECT 1 FROM updated') };
   }
   const title = view
-    ? 'POST /calls/{id}/events (hold) - the lock and the write CallLifecycleService sent (traced), in one transaction'
-    : 'POST /calls/{id}/events (hold) - the lock and the write CallLifecycleService sent (traced), without the view, in one transaction';
+    ? 'POST /calls/{id}/events (hold) - the lock and the write CallLifecycle sent (traced), in one transaction'
+    : 'POST /calls/{id}/events (hold) - the lock and the write CallLifecycle sent (traced), without the view, in one transaction';
   const script = new PgbenchScript(title)
     .raw('\\set call_id :pool_first + :client_id * :calls_per_client + random(0, :calls_per_client - 1)')
     .raw('BEGIN;');
@@ -126,7 +132,7 @@ async function seedPool(db: Pool, companyId: string, menuId: string, count: numb
        SELECT $1, 'Voice Inbound (API)', 'connected', 'en', now(), now(), now(), now(), a.id, $2, eu.id, 'cascade', '[]', 1, now()
          FROM (SELECT id FROM agents WHERE company_id = $1 AND last_name::int > $3 ORDER BY id) a, eu
        RETURNING id),
-     ev AS (INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, created_at) SELECT id, 1, 'created', NULL, 'connected', '{}', now() FROM c)
+     ev AS (INSERT INTO call_events (call_id, company_id, seq, type, from_status, to_status, data, source, created_at) SELECT id, $1, 1, 'created', NULL, 'connected', '{}', 'client', now() FROM c)
      SELECT min(id)::bigint AS first, max(id)::bigint AS last, count(*)::int AS n FROM c`,
     [companyId, menuId, PG_AGENT_BASE],
   );

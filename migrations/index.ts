@@ -2,8 +2,9 @@ import { Foundation1795431615000 } from './1795431615000-Foundation';
 import { Calls1795431992000 } from './1795431992000-Calls';
 import { InlineMenuPath1795450044000 } from './1795450044000-InlineMenuPath';
 import { StoredMenuPath1796081470000 } from './1796081470000-StoredMenuPath';
+import { EventLogOutbox1796161338000 } from './1796161338000-EventLogOutbox';
 
 // Every migration, in order. Listed here rather than globbed so the app,
 // the tests and the CLI load the same classes whether run from TypeScript or
 // from dist/.
-export const MIGRATIONS = [Foundation1795431615000, Calls1795431992000, InlineMenuPath1795450044000, StoredMenuPath1796081470000];
+export const MIGRATIONS = [Foundation1795431615000, Calls1795431992000, InlineMenuPath1795450044000, StoredMenuPath1796081470000, EventLogOutbox1796161338000];

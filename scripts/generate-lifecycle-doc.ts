@@ -1,7 +1,7 @@
 // Writes docs/lifecycle.md from the call machine (npm run docs:lifecycle).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { lifecycleTable, renderLifecycleMarkdown } from '../src/calls/lifecycle/lifecycle-table';
+import { lifecycleTable, renderLifecycleMarkdown } from '../src/calls/lifecycle/machine/lifecycle-table';
 
 const LIFECYCLE_DOC_PATH = join(__dirname, '..', 'docs', 'lifecycle.md');
 

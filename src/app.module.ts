@@ -1,14 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from './agents/agents.module';
 import { CallsModule } from './calls/calls.module';
 import { CompaniesModule } from './companies/companies.module';
 import { AppConfig } from './config/app-config';
 import { ContactsModule } from './contacts/contacts.module';
-import { databaseOptions } from './database/database-options';
+import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { MenusModule } from './menus/menus.module';
 import { OutboundNumbersModule } from './outbound-numbers/outbound-numbers.module';
+import { EventsModule } from './events/events.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 
 @Module({})
@@ -18,7 +18,8 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        TypeOrmModule.forRoot({ ...databaseOptions(databaseUrl, { poolSize: config.DB_POOL_SIZE }), retryAttempts: 3, retryDelay: 1000 }),
+        DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.DB_POOL_SIZE }),
+        EventsModule,
         CompaniesModule,
         AgentsModule,
         MenusModule,

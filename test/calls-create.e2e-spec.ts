@@ -1,4 +1,4 @@
-import { CallMessages } from '../src/calls/call-messages';
+import { CallMessages } from '../src/calls/call-errors';
 import { CallFixtures, countCallRows, FUTURE, nextUtc, seedCallFixtures } from './support/call-fixtures';
 import { callShapeProblems, ISO_MS } from './support/call-object';
 import { TestApp } from './support/test-app';

@@ -1,4 +1,4 @@
-import { CallMessages } from '../src/calls/call-messages';
+import { CallMessages } from '../src/calls/call-errors';
 import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
 import { TestApp } from './support/test-app';
 

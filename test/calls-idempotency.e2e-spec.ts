@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CallMessages } from '../src/calls/call-messages';
-import { canonicalJson } from '../src/calls/idempotency.service';
+import { CallMessages } from '../src/calls/call-errors';
+import { canonicalJson } from '../src/calls/ccai/idempotency.service';
 import { CallFixtures, countCallRows, FUTURE, seedCallFixtures } from './support/call-fixtures';
 import { TestApp } from './support/test-app';
 

@@ -1,4 +1,3 @@
-import { ContactsRepository } from '../src/contacts/contacts.repository';
 import { ContactJson, createContact } from './factories';
 import { TestApp, TestCompany } from './support/test-app';
 
@@ -197,19 +196,6 @@ describe('the Manager API: contacts', () => {
       }
       expect((await t.get(`${URL}?ticket_id=FOREIGN-1`, acme)).body).toEqual([]);
       expect((await t.get(`${URL}/${foreign.id}`, globex)).body).toEqual(foreign);
-    });
-  });
-
-  describe('for the Calls API (ContactsRepository)', () => {
-    it('finds a company’s contact by ticket_id', async () => {
-      const repo = t.app.get(ContactsRepository);
-      const company = await t.createCompany();
-      const [{ id }] = await t.db.query(`SELECT id FROM companies WHERE key = $1`, [company.key]);
-      await createContact(t, company, { ticket_id: '71451', phone_numbers: ['+1 859-657-9626', '+1 202-555-0143'] });
-      expect(await repo.findByTicketId(String(id), '71451')).toMatchObject({ ticketId: '71451', phoneNumbers: ['+18596579626', '+12025550143'] });
-      expect(await repo.findByTicketId(String(id), '71452')).toBeNull();
-      const [{ id: other }] = await t.db.query(`SELECT id FROM companies WHERE key = $1`, [acme.key]);
-      expect(await repo.findByTicketId(String(other), '71451')).toBeNull();
     });
   });
 

@@ -1,13 +1,13 @@
 // Events that queue behind each other for one call share one transaction
-// (CallLifecycleService.applyGroup): one lock, one COMMIT, and still each
+// (CallLifecycle.applyTogether): one lock, one COMMIT, and still each
 // event refused or applied on its own, with its own log row and answer. The
 // queue is made deterministic by holding the call's row lock from the test:
 // the first event waits for it in the database, the others queue behind it
 // in the service, in the order they were sent. Events of different calls
 // share transactions too while every group is busy.
-import type { QueryRunner } from 'typeorm';
-import { LifecycleMessages as M } from '../src/calls/lifecycle/call-event-input';
-import { CallLifecycleService, GROUPS_AT_ONCE } from '../src/calls/lifecycle/call-lifecycle.service';
+import { LifecycleMessages as M } from '../src/calls/lifecycle/lifecycle-errors';
+import { CallLifecycle } from '../src/calls/lifecycle/call-lifecycle.service';
+import { GROUPS_AT_ONCE } from '../src/calls/lifecycle/event-coalescer';
 import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
 import { callIn, freeAgent, newAgent, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';
 import { TestApp, TestResponse } from './support/test-app';
@@ -24,14 +24,16 @@ describe('events queued for one call', () => {
 
   // Holds row locks (FOR UPDATE) from the test until `release`.
   async function holdLocks(table: 'calls' | 'agents', ids: number[]): Promise<{ release: () => Promise<void> }> {
-    const blocker: QueryRunner = t.db.createQueryRunner();
-    await blocker.connect();
-    await blocker.startTransaction();
+    const blocker = await t.db.connection();
+    await blocker.query('BEGIN');
     await blocker.query(`SELECT id FROM ${table} WHERE id = ANY($1::bigint[]) FOR UPDATE`, [ids]);
+    let released = false;
     return {
       release: async () => {
-        if (blocker.isTransactionActive) await blocker.commitTransaction();
-        await blocker.release();
+        if (released) return;
+        released = true;
+        await blocker.query('COMMIT');
+        blocker.release();
       },
     };
   }
@@ -41,7 +43,7 @@ describe('events queued for one call', () => {
   // holds the call's row lock, then releases it; answers the responses in
   // the same order.
   async function queued(callId: number, bodies: Array<Record<string, unknown>>): Promise<TestResponse[]> {
-    const lifecycle = t.app.get(CallLifecycleService);
+    const lifecycle = t.app.get(CallLifecycle);
     const lock = await holdLocks('calls', [callId]);
     const answers: Array<Promise<TestResponse>> = [];
     try {
@@ -98,7 +100,7 @@ describe('events queued for one call', () => {
     expect(agent.status).toBe('available');
   });
 
-  it('runs an event that looks up another row, or carries an event_id, on its own', async () => {
+  it('runs an event that looks up another row on its own; events with an event_id share the batch', async () => {
     const call = await callIn(t, f, 'queued');
     const agent = await freeAgent(t, f);
     const answers = await queued(call.id, [
@@ -111,14 +113,35 @@ describe('events queued for one call', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     const rows = await log(call.id);
     expect(rows.map((r) => r.type)).toEqual(['created', 'assign', 'connect', 'connected', 'hold', 'unhold']);
-    // assign alone, connect alone (the next one has an event id), connected
-    // alone, then hold and unhold together.
+    // assign alone (it locks the agent), then connect, connected (with its
+    // event id), hold and unhold together.
     const xmins = rows.slice(1).map((r) => r.xmin);
-    expect(new Set(xmins.slice(0, 4)).size).toBe(4);
-    expect(xmins[3]).toBe(xmins[4]);
+    expect(new Set(xmins).size).toBe(2);
+    expect(new Set(xmins.slice(1)).size).toBe(1);
     const replay = await postEvent(t, f, call.id, { type: 'connected', event_id: 'evt-connected' });
     expect(replay.status).toBe(200);
     expect(replay.headers['idempotent-replayed']).toBe('true');
+    // The first answer again, byte for byte: the call as that event left it.
+    expect(JSON.stringify(replay.body)).toBe(JSON.stringify(answers[2].body));
+    const { stored, replayed } = await storedAndReplayed(t, call.id);
+    expect(replayed).toEqual(stored);
+    await postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' });
+  });
+
+  it('answers an event_id sent twice in one batch once: one log row, the second a replay of the first', async () => {
+    const call = await callIn(t, f, 'connected');
+    const answers = await queued(call.id, [
+      { type: 'hold', event_id: 'evt-hold' },
+      { type: 'hold', event_id: 'evt-hold' },
+      { type: 'unhold' },
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers[1].headers['idempotent-replayed']).toBe('true');
+    expect(answers[0].headers['idempotent-replayed']).toBeUndefined();
+    expect(answers[1].body).toEqual(answers[0].body);
+    const rows = await log(call.id);
+    expect(rows.slice(-2).map((r) => r.type)).toEqual(['hold', 'unhold']);
+    expect(rows.filter((r) => r.type === 'hold')).toHaveLength(1);
     const { stored, replayed } = await storedAndReplayed(t, call.id);
     expect(replayed).toEqual(stored);
     await postEvent(t, f, call.id, { type: 'hangup', disconnected_by: 'disconnected_by_agent' });
@@ -180,7 +203,7 @@ describe('events queued for one call', () => {
   });
 
   it('applies events of different calls in one transaction while every group is busy', async () => {
-    const lifecycle = t.app.get(CallLifecycleService);
+    const lifecycle = t.app.get(CallLifecycle);
     // Each busy group hangs up a call whose agent the test holds: the
     // agent's release waits for the test's lock, and so does the group.
     const busy = [];
@@ -220,7 +243,7 @@ describe('events queued for one call', () => {
   });
 
   it('leaves a call whose row lock is held elsewhere out of the groups: it waits alone, the others go on', async () => {
-    const lifecycle = t.app.get(CallLifecycleService);
+    const lifecycle = t.app.get(CallLifecycle);
     const locked = [];
     for (let i = 0; i < GROUPS_AT_ONCE; i++) locked.push(await callIn(t, f, 'connected'));
     const free = await callIn(t, f, 'connected');

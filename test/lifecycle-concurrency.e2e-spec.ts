@@ -2,7 +2,7 @@
 // seeing the other's result (shared spec lifecycle.md, "Rules that hold at
 // every moment"). Fastify's inject runs the requests of one Promise.all
 // concurrently on the app's real connection pool.
-import { LifecycleMessages as M } from '../src/calls/lifecycle/call-event-input';
+import { LifecycleMessages as M } from '../src/calls/lifecycle/lifecycle-errors';
 import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
 import { TestApp, TestResponse } from './support/test-app';
 import { callIn, eventsUrl, newAgent, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';

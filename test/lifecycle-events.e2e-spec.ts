@@ -2,10 +2,10 @@
 // lifecycle.md): 404, 400 for unknown types and bad fields, 409 with the
 // exact message for what the status does not allow, duplicate event_id,
 // and the machine's export at GET /apps/api/v1/call-lifecycle.
-import { LifecycleMessages as M } from '../src/calls/lifecycle/call-event-input';
-import { CALL_STATUSES, CLIENT_EVENT_TYPES, acceptsEventType } from '../src/calls/lifecycle/call.machine';
-import { lifecyclePaths } from '../src/calls/lifecycle/lifecycle-paths';
-import { lifecycleTable } from '../src/calls/lifecycle/lifecycle-table';
+import { LifecycleMessages as M } from '../src/calls/lifecycle/lifecycle-errors';
+import { CALL_STATUSES, CLIENT_EVENT_TYPES, acceptsEventType } from '../src/calls/lifecycle/machine/call.machine';
+import { lifecyclePaths } from './support/lifecycle-paths';
+import { lifecycleTable } from '../src/calls/lifecycle/machine/lifecycle-table';
 import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
 import { CALLS_URL, ROUTES, bodies, callIn, eventsUrl, newAgent, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';
 import { TestApp } from './support/test-app';

@@ -3,9 +3,9 @@
 // each step the call object, its participants and transfers, the agents'
 // statuses and the event log are checked against an independent model of
 // the spec's event table (shared spec lifecycle.md), not against the machine.
-import { CallEvent, CallStatus, LIVE_STATUSES, START_STATUSES } from '../src/calls/lifecycle/call.machine';
-import { lifecycleTable } from '../src/calls/lifecycle/lifecycle-table';
-import { LifecyclePath, lifecyclePaths } from '../src/calls/lifecycle/lifecycle-paths';
+import { CallEvent, CallStatus, LIVE_STATUSES, START_STATUSES } from '../src/calls/lifecycle/machine/call.machine';
+import { lifecycleTable } from '../src/calls/lifecycle/machine/lifecycle-table';
+import { LifecyclePath, lifecyclePaths } from './support/lifecycle-paths';
 import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
 import { CALLS_URL, createCallIn, eventsUrl, logData, postEvent, storedAndReplayed, toRequest } from './support/lifecycle-fixtures';
 import { TestApp } from './support/test-app';

@@ -1,8 +1,8 @@
 // "The log is the truth" (shared spec lifecycle.md): for every call in this
 // file's database, replaying its event log through the machine and the
 // reducer (call-projection.ts replay()) gives the stored row, column by column.
-import { CALL_STATUSES, CallStatus } from '../src/calls/lifecycle/call.machine';
-import { lifecyclePaths } from '../src/calls/lifecycle/lifecycle-paths';
+import { CALL_STATUSES, CallStatus } from '../src/calls/lifecycle/machine/call.machine';
+import { lifecyclePaths } from './support/lifecycle-paths';
 import { seedCallFixtures } from './support/call-fixtures';
 import { ROUTES, callIn, drivePath, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';
 import { TestApp } from './support/test-app';

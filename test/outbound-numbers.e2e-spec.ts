@@ -1,4 +1,3 @@
-import { OutboundNumbersRepository } from '../src/outbound-numbers/outbound-numbers.repository';
 import { createOutboundNumber, OutboundNumberJson, randomPhoneNumber } from './factories';
 import { TestApp, TestCompany } from './support/test-app';
 
@@ -192,22 +191,6 @@ describe('the Manager API: outbound numbers', () => {
       const mine = await createOutboundNumber(t, one, { default: true });
       await createOutboundNumber(t, two, { default: true });
       expect((await t.get(`${URL}/${mine.id}`, one)).body.default).toBe(true);
-    });
-  });
-
-  describe('for the Calls API (OutboundNumbersRepository)', () => {
-    it('lists a company’s numbers, finds one by E.164, and finds the default', async () => {
-      const repo = t.app.get(OutboundNumbersRepository);
-      const company = await t.createCompany();
-      const [{ id: companyId }] = await t.db.query(`SELECT id FROM companies WHERE key = $1`, [company.key]);
-      expect(await repo.findDefault(String(companyId))).toBeNull();
-      const a = await createOutboundNumber(t, company, { number: '+1 339-219-5276' });
-      const b = await createOutboundNumber(t, company, { number: '+82-10-6861-2345', default: true });
-
-      expect((await repo.listForCompany(String(companyId))).map((n) => Number(n.id))).toEqual([a.id, b.id]);
-      expect(await repo.findByE164(String(companyId), '+13392195276')).toMatchObject({ number: '+1 339-219-5276', e164: '+13392195276', isDefault: false });
-      expect(await repo.findByE164(String(companyId), '+19999999999')).toBeNull();
-      expect(await repo.findDefault(String(companyId))).toMatchObject({ number: '+82-10-6861-2345', e164: '+821068612345' });
     });
   });
 

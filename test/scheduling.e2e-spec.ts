@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import type { Queryable } from '../src/database/database';
 import { seedCallFixtures, CallFixtures } from './support/call-fixtures';
 import { spawnService, SpawnedService, waitHealthy, waitUntil } from './support/spawned-service';
 import { insertScheduledCalls } from './support/scheduled-calls';
 import { TestApp } from './support/test-app';
 
 // For every call of the company: how many `dispatch` events it has.
-async function dispatchCounts(db: DataSource, companyId: string): Promise<{ calls: number; scheduled: number; dispatchedOnce: number; dispatchedTwice: number }> {
+async function dispatchCounts(db: Queryable, companyId: string): Promise<{ calls: number; scheduled: number; dispatchedOnce: number; dispatchedTwice: number }> {
   const [row] = await db.query(
     `SELECT count(*)::int AS calls,
             count(*) FILTER (WHERE c.status = 'scheduled')::int AS scheduled,
@@ -121,6 +121,31 @@ describe('scheduled calls', () => {
     expect((await dispatchCounts(t.db, other.companyId)).scheduled).toBe(3);
     expect((await t.post('/apps/api/v1/scheduled_calls/dispatch', {}, f.company)).body).toEqual({ dispatched: 0 });
     expect((await t.post('/apps/api/v1/scheduled_calls/dispatch', {})).status).toBe(401);
+  });
+
+  it('dispatches the rest of a batch when one call of it cannot be dispatched, and leaves that one due', async () => {
+    const f = await seedCallFixtures(t);
+    await insertScheduledCalls(t.db, f.companyId, f.menus.web, 5, `now() - interval '1 second'`);
+    const [poison] = await t.db.query<{ id: string }>(`SELECT id FROM calls WHERE company_id = $1 ORDER BY id OFFSET 2 LIMIT 1`, [f.companyId]);
+    // The database refuses this one call's dispatch (a test-only trigger).
+    await t.db.query(`
+      CREATE FUNCTION refuse_dispatch() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.type = 'dispatch' AND NEW.call_id = ${Number(poison.id)} THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    await t.db.query(`CREATE TRIGGER refuse_dispatch BEFORE INSERT ON call_events FOR EACH ROW EXECUTE FUNCTION refuse_dispatch()`);
+    try {
+      expect((await t.post('/apps/api/v1/scheduled_calls/dispatch', {}, f.company)).body).toEqual({ dispatched: 4 });
+      expect(await dispatchCounts(t.db, f.companyId)).toEqual({ calls: 5, scheduled: 1, dispatchedOnce: 4, dispatchedTwice: 0 });
+      const [left] = await t.db.query(`SELECT status FROM calls WHERE id = $1`, [poison.id]);
+      expect(left.status).toBe('scheduled');
+      // Left out of this instance's claims for a while: the next run does not trip over it.
+      expect((await t.post('/apps/api/v1/scheduled_calls/dispatch', {}, f.company)).body).toEqual({ dispatched: 0 });
+    } finally {
+      await t.db.query(`DROP TRIGGER refuse_dispatch ON call_events`);
+      await t.db.query(`DROP FUNCTION refuse_dispatch()`);
+    }
   });
 
   describe('rescheduling and cancelling', () => {

@@ -1,15 +1,14 @@
 // src/database/transaction.ts against real PostgreSQL: statements deferred
 // and pipelined, COMMIT sent with the last one, and nothing committed past an
 // error, wherever in a flight it happens.
-import { DataSource } from 'typeorm';
-import { databaseOptions } from '../src/database/database-options';
-import { CommitOutcomeUnknownError, Transaction } from '../src/database/transaction';
+import { Database } from '../src/database/database';
+import { CommitOutcomeUnknownError } from '../src/database/transaction';
 import { TcpProxy } from './support/tcp-proxy';
 import { TestApp } from './support/test-app';
 
 describe('Transaction (pipelined)', () => {
   let t: TestApp;
-  let db: DataSource;
+  let db: Database;
   beforeAll(async () => {
     t = await TestApp.start();
     db = t.db;
@@ -23,12 +22,8 @@ describe('Transaction (pipelined)', () => {
 
   const stored = async () => (await db.query(`SELECT n FROM tx_probe ORDER BY n`)).map((r: { n: number }) => r.n);
 
-  it('runs on pooled connections in pipeline mode', () => {
-    expect((db.driver as unknown as { master: { options: { pipeline?: boolean } } }).master.options.pipeline).toBe(true);
-  });
-
   it('sends deferred statements, in order, with the next query, which sees them', async () => {
-    const seen = await Transaction.run(db, async (tx) => {
+    const seen = await db.transaction(async (tx) => {
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]);
       tx.defer(`UPDATE tx_probe SET note = 'updated after both' WHERE n IN (1, 2)`, []);
@@ -42,7 +37,7 @@ describe('Transaction (pipelined)', () => {
   });
 
   it('commit sends what is deferred and commits with it', async () => {
-    const rows = await Transaction.run(db, async (tx) => {
+    const rows = await db.transaction(async (tx) => {
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
       const last = tx.deferQuery(`INSERT INTO tx_probe (n) VALUES ($1) RETURNING n * 10 AS tenfold`, [2]);
       await tx.commit();
@@ -54,7 +49,7 @@ describe('Transaction (pipelined)', () => {
 
   it('deferQuery answers once the COMMIT has carried it', async () => {
     let later!: Promise<Array<{ n: number }>>;
-    await Transaction.run(db, async (tx) => {
+    await db.transaction(async (tx) => {
       later = tx.deferQuery(`INSERT INTO tx_probe (n) VALUES ($1) RETURNING n`, [7]);
     });
     expect(await later).toEqual([{ n: 7 }]);
@@ -62,7 +57,7 @@ describe('Transaction (pipelined)', () => {
   });
 
   it('flush sends what is deferred, inside the transaction, and settles its promises', async () => {
-    await Transaction.run(db, async (tx) => {
+    await db.transaction(async (tx) => {
       const inserted = tx.deferQuery(`INSERT INTO tx_probe (n) VALUES ($1) RETURNING n`, [8]);
       await tx.flush();
       expect(await inserted).toEqual([{ n: 8 }]);
@@ -75,7 +70,7 @@ describe('Transaction (pipelined)', () => {
 
   it('a deferred statement that fails fails the flight with its own error, and nothing commits', async () => {
     await db.query(`INSERT INTO tx_probe (n) VALUES (1)`);
-    const run = Transaction.run(db, async (tx) => {
+    const run = db.transaction(async (tx) => {
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]);
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]); // duplicate key
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [3]);
@@ -88,7 +83,7 @@ describe('Transaction (pipelined)', () => {
   it('a statement that fails in the COMMIT flight turns the COMMIT into a rollback', async () => {
     await db.query(`INSERT INTO tx_probe (n) VALUES (1)`);
     let view!: Promise<unknown>;
-    const run = Transaction.run(db, async (tx) => {
+    const run = db.transaction(async (tx) => {
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]);
       view = tx.deferQuery(`INSERT INTO tx_probe (n) VALUES ($1) RETURNING n`, [3]);
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]); // duplicate key, after the others
@@ -101,7 +96,7 @@ describe('Transaction (pipelined)', () => {
   it('a value that cannot be sent fails the flight before any of it is sent', async () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    const run = Transaction.run(db, async (tx) => {
+    const run = db.transaction(async (tx) => {
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
       tx.defer(`INSERT INTO tx_probe (n, note) VALUES ($1, $2)`, [2, circular]);
     });
@@ -110,7 +105,7 @@ describe('Transaction (pipelined)', () => {
   });
 
   it('an error thrown by the work rolls back what was sent and what was deferred', async () => {
-    const run = Transaction.run(db, async (tx) => {
+    const run = db.transaction(async (tx) => {
       await tx.query(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]);
       throw new Error('changed my mind');
@@ -118,12 +113,12 @@ describe('Transaction (pipelined)', () => {
     await expect(run).rejects.toThrow('changed my mind');
     expect(await stored()).toEqual([]);
     // The connection went back to the pool clean: the next transaction works.
-    await Transaction.run(db, async (tx) => tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [5]));
+    await db.transaction(async (tx) => tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [5]));
     expect(await stored()).toEqual([5]);
   });
 
   it('refuses statements after the COMMIT', async () => {
-    const run = Transaction.run(db, async (tx) => {
+    const run = db.transaction(async (tx) => {
       await tx.commit();
       tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
     });
@@ -132,7 +127,7 @@ describe('Transaction (pipelined)', () => {
   });
 
   it('marks count the statements issued', async () => {
-    await Transaction.run(db, async (tx) => {
+    await db.transaction(async (tx) => {
       const start = tx.mark();
       expect(tx.mark()).toBe(start);
       tx.defer(`SELECT 1`);
@@ -144,20 +139,19 @@ describe('Transaction (pipelined)', () => {
 
   it('a connection lost after COMMIT was sent is an unknown outcome, never a plain failure', async () => {
     const { proxy, url } = await TcpProxy.inFrontOf(process.env.SWITCHBOARD_TEST_DATABASE_URL!);
-    const viaProxy = new DataSource({ ...databaseOptions(url, { poolSize: 2 }), migrations: [] });
-    await viaProxy.initialize();
+    const viaProxy = Database.connect({ url, poolSize: 2 });
     try {
       proxy.cutAfterClientSends('COMMIT');
-      const run = Transaction.run(viaProxy, async (tx) => tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]));
+      const run = viaProxy.transaction(async (tx) => tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]));
       await expect(run).rejects.toBeInstanceOf(CommitOutcomeUnknownError);
       // The broken connection was dropped, not pooled: the next one works.
-      await Transaction.run(viaProxy, async (tx) => tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]));
+      await viaProxy.transaction(async (tx) => tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [2]));
       expect(await stored()).toContain(2);
 
       // Lost before COMMIT: a plain failure (the server rolls back), and
       // the process lives on (pg's error event has a listener).
       proxy.cutAfterClientSends('lost before commit');
-      const early = Transaction.run(viaProxy, async (tx) => {
+      const early = viaProxy.transaction(async (tx) => {
         await tx.query(`INSERT INTO tx_probe (n, note) VALUES ($1, 'lost before commit')`, [3]);
       });
       await expect(early).rejects.toThrow(/Connection terminated|not queryable/);
@@ -165,8 +159,45 @@ describe('Transaction (pipelined)', () => {
       await new Promise((resolve) => setTimeout(resolve, 200)); // the server notices the lost client
       expect(await stored()).not.toContain(3);
     } finally {
-      await viaProxy.destroy();
+      await viaProxy.close();
       await proxy.down();
     }
+  });
+
+  it('runs after-commit hooks once the COMMIT succeeded, in order, and drops them on a rollback', async () => {
+    const ran: string[] = [];
+    await db.transaction(async (tx) => {
+      tx.afterCommit(() => ran.push('first'));
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]);
+      tx.afterCommit(() => ran.push('second'));
+      expect(ran).toEqual([]); // not before the commit
+    });
+    expect(ran).toEqual(['first', 'second']);
+
+    ran.length = 0;
+    const failing = db.transaction(async (tx) => {
+      tx.afterCommit(() => ran.push('never'));
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [1]); // duplicate key: the COMMIT becomes a rollback
+    });
+    await expect(failing).rejects.toThrow(/duplicate key/);
+    const thrown = db.transaction(async (tx) => {
+      tx.afterCommit(() => ran.push('never either'));
+      throw new Error('the work failed');
+    });
+    await expect(thrown).rejects.toThrow('the work failed');
+    expect(ran).toEqual([]);
+  });
+
+  it('a hook that throws does not undo the commit, nor stop the hooks after it', async () => {
+    const ran: string[] = [];
+    await db.transaction(async (tx) => {
+      tx.defer(`INSERT INTO tx_probe (n) VALUES ($1)`, [9]);
+      tx.afterCommit(() => {
+        throw new Error('a broken listener');
+      });
+      tx.afterCommit(() => ran.push('after the broken one'));
+    });
+    expect(ran).toEqual(['after the broken one']);
+    expect(await stored()).toEqual([9]);
   });
 });

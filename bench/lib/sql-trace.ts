@@ -1,15 +1,14 @@
 import type { Client, QueryResult } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { PgPool } from '../../src/database/pg-adapter';
 
 // The pgbench baselines run the very statements the service sends. Rather
 // than copy SQL text out of the repository (and drift from it), a benchmark
-// runs the service's own classes (CallsService, CallLifecycleService, ...)
+// runs the service's own classes (CallCreation, CallLifecycle, DueCalls, ...)
 // once against the bench database through a RecordingDb, which records each
 // statement with its parameters; PgbenchScript then turns those statements
 // into a pgbench script: same SQL text, each $n parameter a pgbench variable.
 
-// node-postgres's own conversion of a parameter to the text it sends.
-const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
+import { prepareValue } from '../../src/database/pg-adapter';
 
 export interface TracedStatement {
   sql: string;
@@ -18,32 +17,18 @@ export interface TracedStatement {
   rows: number;
 }
 
-// Stands in for TypeORM's DataSource and EntityManager (query, transaction,
-// manager) and for its pg pool (driver.master, which src/database/transaction.ts
-// takes its connection from): forwards every statement to one pg client, one
-// at a time, and records it.
+// Stands in for pg's pool behind the service's Database (src/database/
+// database.ts): forwards every statement to one pg client, one at a time,
+// and records it.
 export class RecordingDb {
   private log: TracedStatement[] = [];
 
   constructor(private readonly client: Client) {}
 
-  get manager(): this {
-    return this;
-  }
-
-  get driver() {
-    const pooled = {
-      query: (config: string | { text: string; values?: unknown[] }) =>
-        typeof config === 'string' ? this.record(config, []) : this.record(config.text, config.values ?? []),
-      release: () => undefined,
-    };
-    return { master: { connect: async () => pooled, query: pooled.query } };
-  }
-
-  async query(sql: string, params: unknown[] = []): Promise<unknown> {
-    const result = await this.record(sql, params);
-    // As TypeORM's postgres driver answers: [rows, affected] for UPDATE and DELETE.
-    return result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
+  asPool(): PgPool {
+    const query = ((config: string | { text: string; values?: unknown[] }) =>
+      typeof config === 'string' ? this.record(config, []) : this.record(config.text, config.values ?? [])) as PgPool['query'];
+    return { query, connect: async () => ({ query, release: () => undefined }) };
   }
 
   private async record(sql: string, params: unknown[]): Promise<QueryResult> {
@@ -53,22 +38,6 @@ export class RecordingDb {
     entry.fields = (result.fields ?? []).map((f) => f.name);
     entry.rows = result.rows?.length ?? 0;
     return result;
-  }
-
-  async transaction<T>(work: (manager: this) => Promise<T>): Promise<T> {
-    await this.query('BEGIN');
-    try {
-      const value = await work(this);
-      await this.query('COMMIT');
-      return value;
-    } catch (error) {
-      await this.query('ROLLBACK');
-      throw error;
-    }
-  }
-
-  asDataSource(): DataSource {
-    return this as unknown as DataSource;
   }
 
   // The statements recorded since the last take().

@@ -1,30 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { Agent } from './agent.entity';
+import { insertRow, selectPage, selectRow, updateRow } from '../common/company-rows';
+import { Database } from '../database/database';
+import { AgentColumns, AgentRow, AGENTS } from './agent';
 
+// All SQL on agents.
 @Injectable()
 export class AgentsRepository {
-  constructor(@InjectRepository(Agent) private readonly agents: Repository<Agent>) {}
+  constructor(private readonly db: Database) {}
 
-  findById(companyId: string, id: string): Promise<Agent | null> {
-    return this.agents.findOneBy({ companyId, id });
+  findById(companyId: string, id: string): Promise<AgentRow | null> {
+    return selectRow(this.db, AGENTS, companyId, id);
   }
 
-  findByEmail(companyId: string, email: string): Promise<Agent | null> {
-    return this.agents.createQueryBuilder('a').where('a.company_id = :companyId AND lower(a.email) = lower(:email)', { companyId, email }).getOne();
+  list(companyId: string, offset: number, limit: number): Promise<[AgentRow[], number]> {
+    return selectPage(this.db, AGENTS, { where: 'company_id = $1', values: [companyId], orderBy: 'id' }, { offset, limit });
   }
 
-  list(companyId: string, offset: number, limit: number): Promise<[Agent[], number]> {
-    return this.agents.findAndCount({ where: { companyId }, order: { id: 'ASC' }, skip: offset, take: limit });
+  insert(companyId: string, columns: AgentColumns): Promise<AgentRow> {
+    return insertRow(this.db, AGENTS, companyId, columns);
   }
 
-  insert(values: Partial<Agent>): Promise<Agent> {
-    return this.agents.save(this.agents.create(values));
-  }
-
-  async update(companyId: string, id: string, values: Partial<Agent>): Promise<Agent | null> {
-    if (Object.keys(values).length > 0) await this.agents.update({ companyId, id }, values);
-    return this.findById(companyId, id);
+  update(companyId: string, id: string, columns: AgentColumns): Promise<AgentRow | null> {
+    return updateRow(this.db, AGENTS, companyId, id, columns);
   }
 }

@@ -1,61 +1,56 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../common/api-error';
 import { isUniqueViolation } from '../common/database-errors';
 import { parseId } from '../common/ids';
-import { Agent } from './agent.entity';
+import { agentError } from './agent-errors';
+import { AgentColumns, AgentRow } from './agent';
 import { AgentsRepository } from './agents.repository';
 import { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
-
-export const AgentMessages = {
-  notFound: (id: string) => `Agent ${id} is not found`,
-  emailTaken: (email: string) => `An agent with email '${email}' already exists`,
-} as const;
 
 @Injectable()
 export class AgentsService {
   constructor(private readonly agents: AgentsRepository) {}
 
-  async create(companyId: string, dto: CreateAgentDto): Promise<Agent> {
+  async create(companyId: string, dto: CreateAgentDto): Promise<AgentRow> {
     try {
-      return await this.agents.insert({ companyId, ...toColumns(dto) });
+      return await this.agents.insert(companyId, toColumns(dto));
     } catch (error) {
-      if (isUniqueViolation(error)) throw ApiError.conflict(AgentMessages.emailTaken(dto.email));
+      if (isUniqueViolation(error)) throw agentError('emailTaken', dto.email);
       throw error;
     }
   }
 
-  list(companyId: string, offset: number, limit: number) {
+  list(companyId: string, offset: number, limit: number): Promise<[AgentRow[], number]> {
     return this.agents.list(companyId, offset, limit);
   }
 
-  async get(companyId: string, id: string): Promise<Agent> {
+  async get(companyId: string, id: string): Promise<AgentRow> {
     const agentId = parseId(id);
     const agent = agentId && (await this.agents.findById(companyId, agentId));
-    if (!agent) throw ApiError.notFound(AgentMessages.notFound(id));
+    if (!agent) throw agentError('notFound', id);
     return agent;
   }
 
-  async update(companyId: string, id: string, dto: UpdateAgentDto): Promise<Agent> {
+  async update(companyId: string, id: string, dto: UpdateAgentDto): Promise<AgentRow> {
     await this.get(companyId, id);
     try {
       const agent = await this.agents.update(companyId, id, toColumns(dto));
-      if (!agent) throw ApiError.notFound(AgentMessages.notFound(id));
+      if (!agent) throw agentError('notFound', id);
       return agent;
     } catch (error) {
-      if (isUniqueViolation(error)) throw ApiError.conflict(AgentMessages.emailTaken(dto.email ?? ''));
+      if (isUniqueViolation(error)) throw agentError('emailTaken', dto.email ?? '');
       throw error;
     }
   }
 }
 
-function toColumns(dto: UpdateAgentDto): Partial<Agent> {
-  const columns: Partial<Agent> = {};
-  if (dto.email !== undefined) columns.email = dto.email;
-  if (dto.first_name !== undefined) columns.firstName = dto.first_name;
-  if (dto.last_name !== undefined) columns.lastName = dto.last_name;
-  if (dto.agent_number !== undefined) columns.agentNumber = dto.agent_number;
-  if (dto.avatar_url !== undefined) columns.avatarUrl = dto.avatar_url;
-  if (dto.can_make_calls !== undefined) columns.canMakeCalls = dto.can_make_calls;
-  if (dto.status !== undefined) columns.status = dto.status;
-  return columns;
+function toColumns(dto: UpdateAgentDto): AgentColumns {
+  return {
+    email: dto.email,
+    first_name: dto.first_name,
+    last_name: dto.last_name,
+    agent_number: dto.agent_number,
+    avatar_url: dto.avatar_url,
+    can_make_calls: dto.can_make_calls,
+    status: dto.status,
+  };
 }

@@ -1,17 +1,20 @@
 import { Module } from '@nestjs/common';
-import { CallsController } from './calls.controller';
+import { CallReads } from './call-reads.service';
 import { CallsRepository } from './calls.repository';
-import { CallsService } from './calls.service';
+import { CallEventsController } from './ccai/call-events.controller';
+import { CallsController } from './ccai/calls.controller';
+import { IdempotencyService } from './ccai/idempotency.service';
+import { ManagerCallsController } from './ccai/manager-calls.controller';
+import { CallCreation } from './creation/call-creation.service';
+import { PendingCallsRepository } from './creation/pending-calls.repository';
 import { CustomerFlagsService } from './customer-flags.service';
-import { IdempotencyService } from './idempotency.service';
-import { CallEventsController } from './lifecycle/call-events.controller';
-import { CallLifecycleService } from './lifecycle/call-lifecycle.service';
-import { ManagerCallsController } from './manager-calls.controller';
-import { PendingCallsRepository } from './pending-calls.repository';
+import { CallLifecycle } from './lifecycle/call-lifecycle.service';
 
+// Calls: the engine's core (creation/, lifecycle/, reads, customer flags)
+// and the CCAI surface over it (ccai/).
 @Module({
   controllers: [CallsController, ManagerCallsController, CallEventsController],
-  providers: [CallsService, CallsRepository, PendingCallsRepository, CustomerFlagsService, IdempotencyService, CallLifecycleService],
-  exports: [CallsService, CallsRepository, CallLifecycleService],
+  providers: [CallCreation, CallReads, CallsRepository, PendingCallsRepository, CustomerFlagsService, IdempotencyService, CallLifecycle],
+  exports: [CallCreation, CallReads, CallLifecycle],
 })
 export class CallsModule {}

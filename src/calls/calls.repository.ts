@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { violatedConstraint } from '../common/database-errors';
-import { sql } from '../database/sql';
-import { CALL_VIEW_COLUMNS, CALL_VIEW_FROM } from './call-view.sql';
-import type { CallViewRow } from './call.presenter';
+import { Database, Queryable } from '../database/database';
+import { CALL_VIEW_COLUMNS, CALL_VIEW_FROM, CallViewRow } from './call-view';
 
 export interface MenuForCall {
   id: string;
@@ -69,11 +66,10 @@ export interface CallListFilter {
 
 @Injectable()
 export class CallsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async findMenu(companyId: string, menuId: string): Promise<MenuForCall | null> {
-    const rows = await sql(this.db, 
-      `SELECT id, name, menu_type, state, languages, business_hours, offer_type, recording_option
+    const rows = await this.db.query(`SELECT id, name, menu_type, state, languages, business_hours, offer_type, recording_option
          FROM menus WHERE company_id = $1 AND id = $2 AND NOT deleted`,
       [companyId, menuId],
     );
@@ -81,24 +77,23 @@ export class CallsRepository {
   }
 
   async findContact(companyId: string, ticketId: string): Promise<{ id: string; out_contact_id: string | null; phone_numbers: string[]; out_ticket_url: string | null } | null> {
-    const rows = await sql(this.db, `SELECT id, out_contact_id, phone_numbers, out_ticket_url FROM contacts WHERE company_id = $1 AND ticket_id = $2`, [companyId, ticketId]);
+    const rows = await this.db.query(`SELECT id, out_contact_id, phone_numbers, out_ticket_url FROM contacts WHERE company_id = $1 AND ticket_id = $2`, [companyId, ticketId]);
     return rows[0] ?? null;
   }
 
-  // `on`: a transaction's manager when called inside one — never the pool,
-  // which could be exhausted by transactions waiting on the same lock.
-  async findAgentByEmail(companyId: string, email: string, on: DataSource | EntityManager = this.db): Promise<{ id: string; email: string; can_make_calls: boolean; status: string } | null> {
-    const rows = await sql(on, `SELECT id, email, can_make_calls, status FROM agents WHERE company_id = $1 AND lower(email) = lower($2)`, [companyId, email]);
+  // `on`: the transaction when called inside one — never the pool, which
+  // could be exhausted by transactions waiting on the same lock.
+  async findAgentByEmail(companyId: string, email: string, on: Queryable = this.db): Promise<{ id: string; email: string; can_make_calls: boolean; status: string } | null> {
+    const rows = await on.query(`SELECT id, email, can_make_calls, status FROM agents WHERE company_id = $1 AND lower(email) = lower($2)`, [companyId, email]);
     return rows[0] ?? null;
   }
 
-  outboundNumbers(companyId: string, on: DataSource | EntityManager = this.db): Promise<Array<{ number: string; e164: string; is_default: boolean }>> {
-    return sql(on, `SELECT number, e164, is_default FROM outbound_numbers WHERE company_id = $1 ORDER BY id`, [companyId]);
+  outboundNumbers(companyId: string, on: Queryable = this.db): Promise<Array<{ number: string; e164: string; is_default: boolean }>> {
+    return on.query(`SELECT number, e164, is_default FROM outbound_numbers WHERE company_id = $1 ORDER BY id`, [companyId]);
   }
 
   async findParent(companyId: string, callId: string): Promise<ParentCall | null> {
-    const rows = await sql(this.db, 
-      `SELECT c.id, c.menu_id, EXISTS (SELECT 1 FROM calls k WHERE k.parent_id = c.id AND k.status = 'scheduled') AS has_pending_callback
+    const rows = await this.db.query(`SELECT c.id, c.menu_id, EXISTS (SELECT 1 FROM calls k WHERE k.parent_id = c.id AND k.status = 'scheduled') AS has_pending_callback
          FROM calls c WHERE c.company_id = $1 AND c.id = $2`,
       [companyId, callId],
     );
@@ -108,7 +103,7 @@ export class CallsRepository {
   // The call, its end user (found or created), its participants, its first
   // event-log row, the outbound agent's busy status and the idempotency
   // record, in ONE statement: it either writes everything or nothing.
-  async insertCall(call: NewCall, on: DataSource | EntityManager = this.db): Promise<InsertCallResult> {
+  async insertCall(call: NewCall, on: Queryable = this.db): Promise<InsertCallResult> {
     const params: unknown[] = [];
     const p = (value: unknown) => {
       params.push(value);
@@ -156,14 +151,14 @@ export class CallsRepository {
         UNION ALL
         SELECT c.id, 'end_user', NULL, c.end_user_id, ${NOW}, ${NOW} FROM c),
       ev AS (
-        INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, created_at)
-        SELECT c.id, 1, 'created', NULL, c.status, ${p(JSON.stringify(call.eventData))}::jsonb || jsonb_build_object('end_user_id', c.end_user_id), ${NOW} FROM c),
+        INSERT INTO call_events (call_id, company_id, seq, type, from_status, to_status, data, source, created_at)
+        SELECT c.id, ${company}, 1, 'created', NULL, c.status, ${p(JSON.stringify(call.eventData))}::jsonb || jsonb_build_object('end_user_id', c.end_user_id), 'client', ${NOW} FROM c),
       idem AS (
         UPDATE idempotency_keys k SET call_id = c.id, status = 201 FROM c
          WHERE k.company_id = ${company} AND k.key = ${p(call.idempotencyKey)}::text)
       SELECT id FROM c`;
     try {
-      const rows: Array<{ id: string }> = await sql(on, text, params);
+      const rows = await on.query<{ id: string }>(text, params);
       return rows.length > 0 ? { id: rows[0].id } : { refused: 'agent_not_available' };
     } catch (error) {
       const constraint = violatedConstraint(error);
@@ -173,8 +168,8 @@ export class CallsRepository {
     }
   }
 
-  async findView(companyId: string, callId: string, on: DataSource | EntityManager = this.db): Promise<CallViewRow | null> {
-    const rows = await sql(on, `SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE c.company_id = $1 AND c.id = $2`, [companyId, callId]);
+  async findView(companyId: string, callId: string, on: Queryable = this.db): Promise<CallViewRow | null> {
+    const rows = await on.query(`SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE c.company_id = $1 AND c.id = $2`, [companyId, callId]);
     return rows[0] ?? null;
   }
 
@@ -197,19 +192,18 @@ export class CallsRepository {
     const order = `c.${filter.sortColumn} ${filter.sortDirection}${nulls}, c.id ${filter.sortDirection}`;
     const [rows, [{ total }]] = await Promise.all([
       // Limit and offset are parameters: one prepared statement serves every page.
-      sql(this.db, `SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE ${whereSql} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
+      this.db.query(`SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE ${whereSql} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
         ...params,
         filter.limit,
         filter.offset,
       ]),
-      sql(this.db, `SELECT count(*)::int AS total FROM calls c WHERE ${whereSql}`, params),
+      this.db.query(`SELECT count(*)::int AS total FROM calls c WHERE ${whereSql}`, params),
     ]);
     return { rows, total };
   }
 
   async events(companyId: string, callId: string): Promise<Array<Record<string, unknown>> | null> {
-    const rows = await sql(this.db, 
-      `SELECT e.seq, e.type, e.from_status, e.to_status, e.data, e.event_id, e.created_at
+    const rows = await this.db.query(`SELECT e.seq, e.type, e.from_status, e.to_status, e.data, e.event_id, e.created_at
          FROM calls c LEFT JOIN call_events e ON e.call_id = c.id
         WHERE c.company_id = $1 AND c.id = $2 ORDER BY e.seq`,
       [companyId, callId],

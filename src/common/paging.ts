@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from './api-error';
+import { requestError } from './request-errors';
 
 export interface Page {
   page: number;
@@ -18,7 +18,7 @@ function parsePositiveInt(value: unknown, name: string, min: number, max: number
   if (value === undefined || value === '') return fallback;
   const text = String(value);
   if (!/^\d{1,16}$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw ApiError.badRequest(max === Number.MAX_SAFE_INTEGER ? `${name} must be a whole number from ${min}` : `${name} must be a whole number from ${min} to ${max}`);
+    throw max === Number.MAX_SAFE_INTEGER ? requestError('wholeNumberFrom', name, min) : requestError('wholeNumberBetween', name, min, max);
   }
   return Number(text);
 }

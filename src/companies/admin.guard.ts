@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { ApiError } from '../common/api-error';
 import { AppConfig } from '../config/app-config';
+import { authError } from './auth-errors';
 
 // The operator's bearer token. Without SWITCHBOARD_ADMIN_TOKEN the /admin
 // API does not exist (404), so an unconfigured server offers nothing to guess.
@@ -12,10 +12,10 @@ export class AdminGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const expected = this.config.SWITCHBOARD_ADMIN_TOKEN;
-    if (!expected) throw ApiError.notFound();
+    if (!expected) throw authError('adminApiDisabled');
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match || !sameSecret(match[1], expected)) throw ApiError.unauthorized();
+    if (!match || !sameSecret(match[1], expected)) throw authError('unauthorized');
     return true;
   }
 }

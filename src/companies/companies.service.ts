@@ -1,21 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { ApiError } from '../common/api-error';
 import { Batches, Settled } from '../common/batches';
-import { sql } from '../database/sql';
+import { Database } from '../database/database';
 import type { AuthenticatedCompany } from './company-auth.guard';
+import { companyError } from './company-errors';
 
 export const COMPANY_KEY_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-export const CompanyMessages = {
-  keyInvalid: 'key must be a subdomain label: 1 to 63 of a-z, 0-9 and -, not starting or ending with -',
-  nameInvalid: 'name must be a string of 1 to 200 characters',
-  keyTaken: (key: string) => `Company key '${key}' is already in use`,
-  companyNotFound: (key: string) => `Company '${key}' is not found`,
-  tokenNotFound: (id: string) => `Token ${id} is not found`,
-} as const;
 
 // Tokens carry 256 random bits, so a fast hash is enough to store them:
 // nobody can brute-force the preimage, and checking costs microseconds.
@@ -52,7 +42,7 @@ export class CompaniesService {
     run: (credentials) => this.lookUp(credentials),
   });
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   // The company whose live API token this is, or null. Checked against the
   // database on every request (a revoked token stops at once, on every
@@ -65,8 +55,7 @@ export class CompaniesService {
   // Every credential of a batch in one statement, each distinct one once.
   private async lookUp(credentials: Credentials[]): Promise<Array<Settled<AuthenticatedCompany | null>>> {
     const distinct = [...new Map(credentials.map((c) => [credentialKey(c), c])).values()];
-    const rows = await sql<{ id: string; key: string; token_hash: string }>(
-      this.db,
+    const rows = await this.db.query<{ id: string; key: string; token_hash: string }>(
       `SELECT c.id, c.key, t.token_hash
          FROM unnest($1::text[], $2::text[]) AS q (token_hash, key)
          JOIN companies c ON c.key = q.key
@@ -80,11 +69,11 @@ export class CompaniesService {
   async createCompany(key: string, name: string): Promise<{ key: string; name: string; token: string }> {
     const token = newToken();
     return this.db.transaction(async (tx) => {
-      const created: Array<{ id: string }> = await tx.query(
+      const created = await tx.query<{ id: string }>(
         `INSERT INTO companies (key, name) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING id`,
         [key, name],
       );
-      if (created.length === 0) throw ApiError.conflict(CompanyMessages.keyTaken(key));
+      if (created.length === 0) throw companyError('keyTaken', key);
       await tx.query(`INSERT INTO api_tokens (company_id, token_hash) VALUES ($1, $2)`, [created[0].id, hashToken(token)]);
       return { key, name, token };
     });
@@ -92,27 +81,27 @@ export class CompaniesService {
 
   async createToken(key: string): Promise<{ id: number; token: string }> {
     const token = newToken();
-    const rows: Array<{ id: string }> = await this.db.query(
+    const rows = await this.db.query<{ id: string }>(
       `INSERT INTO api_tokens (company_id, token_hash) SELECT id, $2 FROM companies WHERE key = $1 RETURNING id`,
       [key, hashToken(token)],
     );
-    if (rows.length === 0) throw ApiError.notFound(CompanyMessages.companyNotFound(key));
+    if (rows.length === 0) throw companyError('companyNotFound', key);
     return { id: Number(rows[0].id), token };
   }
 
   async revokeToken(key: string, tokenId: string): Promise<void> {
-    if (!/^\d{1,18}$/.test(tokenId)) throw ApiError.notFound(CompanyMessages.tokenNotFound(tokenId));
-    const company: Array<{ id: string }> = await this.db.query(`SELECT id FROM companies WHERE key = $1`, [key]);
-    if (company.length === 0) throw ApiError.notFound(CompanyMessages.companyNotFound(key));
-    const [, affected] = await this.db.query(
-      `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND company_id = $2 AND revoked_at IS NULL`,
-      [tokenId, company[0].id],
-    );
-    if (!affected) throw ApiError.notFound(CompanyMessages.tokenNotFound(tokenId));
+    if (!/^\d{1,18}$/.test(tokenId)) throw companyError('tokenNotFound', tokenId);
+    const company = await this.db.query<{ id: string }>(`SELECT id FROM companies WHERE key = $1`, [key]);
+    if (company.length === 0) throw companyError('companyNotFound', key);
+    const revoked = await this.db.query(`UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND company_id = $2 AND revoked_at IS NULL RETURNING id`, [
+      tokenId,
+      company[0].id,
+    ]);
+    if (revoked.length === 0) throw companyError('tokenNotFound', tokenId);
   }
 
   async count(): Promise<number> {
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM companies`);
+    const [{ count }] = await this.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM companies`);
     return count;
   }
 }

@@ -1,6 +1,6 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../common/api-error';
+import { authError } from './auth-errors';
 import { CompaniesService } from './companies.service';
 
 export interface AuthenticatedCompany {
@@ -20,9 +20,9 @@ export class CompanyAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCompany>();
     const credentials = parseBasic(request.headers.authorization);
-    if (!credentials) throw ApiError.unauthorized();
+    if (!credentials) throw authError('unauthorized');
     const company = await this.companies.authenticate(credentials.user, credentials.password);
-    if (!company) throw ApiError.unauthorized();
+    if (!company) throw authError('unauthorized');
     request.company = company;
     return true;
   }
@@ -31,7 +31,7 @@ export class CompanyAuthGuard implements CanActivate {
 // The company the request authenticated as; every query is scoped to it.
 export const CurrentCompany = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedCompany => {
   const company = context.switchToHttp().getRequest<RequestWithCompany>().company;
-  if (!company) throw ApiError.unauthorized();
+  if (!company) throw authError('unauthorized');
   return company;
 });
 

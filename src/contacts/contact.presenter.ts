@@ -1,11 +1,11 @@
-import { Contact } from './contact.entity';
+import { ContactRow } from './contact';
 
-export function presentContact(contact: Contact) {
+export function presentContact(contact: ContactRow) {
   return {
     id: Number(contact.id),
-    ticket_id: contact.ticketId,
-    out_contact_id: contact.outContactId,
-    phone_numbers: contact.phoneNumbers,
-    out_ticket_url: contact.outTicketUrl,
+    ticket_id: contact.ticket_id,
+    out_contact_id: contact.out_contact_id,
+    phone_numbers: contact.phone_numbers,
+    out_ticket_url: contact.out_ticket_url,
   };
 }

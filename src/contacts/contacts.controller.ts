@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../common/api-error';
 import { parsePage, setPagingHeaders } from '../common/paging';
+import { requestError } from '../common/request-errors';
 import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../companies/company-auth.guard';
 import { presentContact } from './contact.presenter';
@@ -56,6 +56,6 @@ export class ContactsController {
 
 function parseTicketFilter(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') throw ApiError.badRequest('ticket_id must be a single non-empty value');
+  if (typeof value !== 'string' || value.trim() === '') throw requestError('ticketIdFilterNotWellFormed');
   return value;
 }

@@ -1,38 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { EntityManager } from 'typeorm';
-import { Contact } from './contact.entity';
+import { deleteRow, insertRow, selectPage, selectRow, updateRow } from '../common/company-rows';
+import { Database } from '../database/database';
+import { ContactColumns, ContactRow, CONTACTS } from './contact';
 
 // All SQL on contacts.
 @Injectable()
 export class ContactsRepository {
-  constructor(@InjectEntityManager() private readonly manager: EntityManager) {}
+  constructor(private readonly db: Database) {}
 
-  findById(companyId: string, id: string): Promise<Contact | null> {
-    return this.manager.findOneBy(Contact, { companyId, id });
+  findById(companyId: string, id: string): Promise<ContactRow | null> {
+    return selectRow(this.db, CONTACTS, companyId, id);
   }
 
-  // The contact a call's `ticket_id` names (compared exactly).
-  findByTicketId(companyId: string, ticketId: string): Promise<Contact | null> {
-    return this.manager.findOneBy(Contact, { companyId, ticketId });
+  // `ticketId`: only the contact with that ticket_id (compared exactly).
+  list(companyId: string, options: { ticketId?: string; offset: number; limit: number }): Promise<[ContactRow[], number]> {
+    const filter =
+      options.ticketId === undefined
+        ? { where: 'company_id = $1', values: [companyId], orderBy: 'id' }
+        : { where: 'company_id = $1 AND ticket_id = $2', values: [companyId, options.ticketId], orderBy: 'id' };
+    return selectPage(this.db, CONTACTS, filter, options);
   }
 
-  list(companyId: string, options: { ticketId?: string; offset: number; limit: number }): Promise<[Contact[], number]> {
-    const where = options.ticketId === undefined ? { companyId } : { companyId, ticketId: options.ticketId };
-    return this.manager.findAndCount(Contact, { where, order: { id: 'ASC' }, skip: options.offset, take: options.limit });
+  insert(companyId: string, columns: ContactColumns): Promise<ContactRow> {
+    return insertRow(this.db, CONTACTS, companyId, columns);
   }
 
-  insert(values: Partial<Contact>): Promise<Contact> {
-    return this.manager.save(this.manager.create(Contact, values));
+  update(companyId: string, id: string, columns: ContactColumns): Promise<ContactRow | null> {
+    return updateRow(this.db, CONTACTS, companyId, id, columns);
   }
 
-  async update(companyId: string, id: string, values: Partial<Contact>): Promise<Contact | null> {
-    if (Object.keys(values).length > 0) await this.manager.update(Contact, { companyId, id }, values);
-    return this.findById(companyId, id);
-  }
-
-  async delete(companyId: string, id: string): Promise<boolean> {
-    const result = await this.manager.delete(Contact, { companyId, id });
-    return (result.affected ?? 0) > 0;
+  delete(companyId: string, id: string): Promise<boolean> {
+    return deleteRow(this.db, CONTACTS, companyId, id);
   }
 }

@@ -1,14 +1,15 @@
 import { MIGRATIONS } from '../../migrations';
-import { ENTITIES } from './entities';
 import { DataSourceOptions } from 'typeorm';
 
-// The one options builder: the app, the tests and the TypeORM CLI
-// (ormconfig.ts) all build their DataSource here, so they cannot drift.
+// The one options builder for TypeORM, which serves the schema alone: the
+// migration runner (migrate-database.ts), the tests and the TypeORM CLI
+// (ormconfig.ts) all build their DataSource here, so they cannot drift. No
+// entities: the app reads and writes through Database with hand-written SQL.
 export function databaseOptions(url: string, overrides: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,

@@ -1,9 +1,5 @@
 import type { QueryResult } from 'pg';
-import type { DataSource } from 'typeorm';
-import { statementName } from './sql';
-
-// node-postgres's own conversion of a parameter to the text it sends.
-const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
+import { PgClient, inOneWrite, prepareValue, statementName } from './pg-adapter';
 
 // A transaction on one pooled connection whose statements travel in as few
 // round trips as correctness allows. On this kind of path the round trips,
@@ -21,6 +17,10 @@ const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unkn
 // - `commit` sends what is deferred and COMMIT together.
 // - `Transaction.run` sends BEGIN with the first statement, and COMMIT (with
 //   whatever is still deferred) when the work returns, unless it committed.
+// - `afterCommit` registers work that runs only once the COMMIT succeeded
+//   (a wake-up of the outgoing-events relay, say); on a rollback it is
+//   dropped — also when a group of events is rolled back and its events are
+//   then applied one by one, each in a transaction of its own.
 //
 // Errors: the first statement that fails aborts the transaction, so every
 // later statement of the same flight fails with "current transaction is
@@ -36,11 +36,13 @@ export class Transaction {
   private deferred: Statement[] = [];
   private state: 'open' | 'committed' | 'failed' = 'open';
   private issued = 0; // statements deferred or sent so far (BEGIN not counted)
+  private committedHooks: Array<() => void> = [];
 
   private constructor(private readonly client: PgClient) {}
 
-  static async run<T>(db: DataSource, work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const client = await poolOf(db).connect();
+  // Database.transaction is the way in; `connect` hands out a pooled connection.
+  static async run<T>(connect: () => Promise<PgClient>, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const client = await connect();
     guard(client);
     const tx = new Transaction(client);
     tx.deferred.push({ text: 'BEGIN', values: [] });
@@ -56,6 +58,14 @@ export class Transaction {
       // A connection whose ROLLBACK failed is in an unknown state: destroy it.
       client.release(broken);
     }
+  }
+
+  // Work to run once this transaction has committed, in registration order;
+  // dropped if it rolls back. A hook that throws does not undo the commit:
+  // its error is reported to `onHookError` (the caller's answer stands).
+  afterCommit(hook: () => void): void {
+    this.ensureOpen();
+    this.committedHooks.push(hook);
   }
 
   defer(text: string, values: unknown[] = []): void {
@@ -112,7 +122,19 @@ export class Transaction {
       throw new Error(`the transaction was not committed (${commit.command})`);
     }
     this.state = 'committed';
+    const hooks = this.committedHooks;
+    this.committedHooks = [];
+    for (const hook of hooks) {
+      try {
+        hook();
+      } catch (error) {
+        Transaction.onHookError(error);
+      }
+    }
   }
+
+  // Where an after-commit hook's error goes (the app logs it).
+  static onHookError: (error: unknown) => void = () => undefined;
 
   private async send(statements: Statement[]): Promise<QueryResult[]> {
     this.ensureOpen();
@@ -124,16 +146,11 @@ export class Transaction {
     this.deferred = [];
     // One write for the whole flight: pg corks the socket around each
     // statement's messages; a cork around all of them makes it one writev.
-    const stream = this.client.connection?.stream;
-    stream?.cork?.();
-    let answers: Array<Promise<QueryResult>>;
-    try {
-      answers = flight.map((s, i) =>
+    const answers = inOneWrite(this.client, () =>
+      flight.map((s, i) =>
         s.values.length === 0 ? this.client.query(s.text) : this.client.query({ name: statementName(s.text), text: s.text, values: values[i] }),
-      );
-    } finally {
-      stream?.uncork?.();
-    }
+      ),
+    );
     const settled = await Promise.allSettled(answers);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     flight.forEach((s, i) => {
@@ -151,6 +168,7 @@ export class Transaction {
   private async rollback(): Promise<Error | undefined> {
     const unsent = this.deferred;
     this.deferred = [];
+    this.committedHooks = [];
     for (const s of unsent) s.settle?.(new Error('the transaction was rolled back before this statement was sent'));
     if (this.state === 'committed') return undefined;
     this.state = 'failed';
@@ -189,16 +207,6 @@ function isServerError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
 }
 
-// The part of pg's PoolClient used here (the benchmarks' recorder stands in
-// for it too).
-interface PgClient {
-  query(text: string): Promise<QueryResult>;
-  query(config: { name: string; text: string; values: unknown[] }): Promise<QueryResult>;
-  release(error?: Error): void;
-  on?(event: 'error', listener: (error: Error) => void): unknown;
-  connection?: { stream?: { cork?(): void; uncork?(): void } };
-}
-
 // pg-pool listens for a connection's errors only while it is idle; an error
 // event nobody listens to would crash the process. A connection that dies
 // while checked out here fails its pending statements anyway (and the
@@ -211,6 +219,3 @@ function guard(client: PgClient): void {
   client.on('error', () => undefined);
 }
 
-function poolOf(db: DataSource): { connect(): Promise<PgClient> } {
-  return (db.driver as unknown as { master: { connect(): Promise<PgClient> } }).master;
-}

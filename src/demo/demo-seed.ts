@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CompaniesService } from '../companies/companies.service';
 import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
 
 // On an empty embedded database, a demo company so that the README's curl
 // examples work at once. Its token is printed once; to get a new one, remove
@@ -10,10 +9,10 @@ import { AppConfig } from '../config/app-config';
 export async function seedDemoCompany(app: INestApplication, config: AppConfig): Promise<void> {
   const companies = app.get(CompaniesService);
   if ((await companies.count()) > 0) return;
-  const db = app.get<DataSource>(getDataSourceToken());
+  const db = app.get(Database);
   const { key, token } = await companies.createCompany('demo', 'Demo Contact Center');
   await db.transaction(async (tx) => {
-    const [{ id }] = await tx.query(`SELECT id FROM companies WHERE key = $1`, [key]);
+    const [{ id }] = await tx.query<{ id: string }>(`SELECT id FROM companies WHERE key = $1`, [key]);
     await tx.query(
       `INSERT INTO agents (company_id, email, first_name, last_name, agent_number, can_make_calls, status) VALUES
         ($1, 'alice@demo.example', 'Alice', 'Archer', '1001', true, 'available'),
@@ -23,12 +22,12 @@ export async function seedDemoCompany(app: INestApplication, config: AppConfig):
       [id],
     );
     const menu = async (name: string, type: string, parent: string | null, position: number, extra: Record<string, unknown> = {}) => {
-      const [row] = await tx.query(
+      const [row] = await tx.query<{ id: string }>(
         `INSERT INTO menus (company_id, parent_id, name, menu_type, position, output_msg, languages, recording_option, business_hours)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [id, parent, name, type, position, `You selected ${name}.`, extra.languages ?? ['en', 'es'], extra.recording ?? 'never', extra.hours ?? null],
       );
-      return row.id as string;
+      return row.id;
     };
     const main = await menu('Main Menu', 'ivr_menu', null, 0);
     await menu('Sales', 'ivr_menu', main, 0);

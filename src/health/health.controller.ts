@@ -1,15 +1,14 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { ApiError } from '../common/api-error';
+import { Database } from '../database/database';
+import { healthError } from './health-errors';
 
 // Liveness answers while the process runs; readiness only while the
 // database answers, so a load balancer stops sending work during an outage.
 @ApiExcludeController()
 @Controller()
 export class HealthController {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   @Get('health')
   health() {
@@ -23,7 +22,7 @@ export class HealthController {
       await withTimeout(this.db.query('SELECT 1'), 2000);
       return { status: 'ready' };
     } catch {
-      throw new ApiError(503, 'Database unavailable');
+      throw healthError('databaseUnavailable');
     }
   }
 }

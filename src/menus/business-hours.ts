@@ -1,4 +1,4 @@
-import type { Menu } from './menu.entity';
+import type { MenuState } from './menu';
 
 // Opening hours of a menu, as wall-clock times in an IANA zone. Pure: no
 // Nest, no TypeORM, no clock of its own; the Calls API asks "at this instant".
@@ -95,7 +95,7 @@ export function isWithinBusinessHours(hours: BusinessHours, at: Date): boolean {
 
 // A menu counts as after hours when set so, or when it has business hours
 // and `at` is outside them.
-export function menuIsAfterHoursAt(menu: Pick<Menu, 'state' | 'businessHours'>, at: Date): boolean {
+export function menuIsAfterHoursAt(menu: { state: MenuState; businessHours: BusinessHours | null }, at: Date): boolean {
   return menu.state === 'after_hours' || (menu.businessHours != null && !isWithinBusinessHours(menu.businessHours, at));
 }
 

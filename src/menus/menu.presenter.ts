@@ -1,4 +1,4 @@
-import { Menu } from './menu.entity';
+import { MenuRow } from './menu';
 
 export type MenuJson = ReturnType<typeof presentMenu>;
 export type MenuTreeNodeJson = MenuJson & { children: MenuTreeNodeJson[] };
@@ -16,32 +16,32 @@ export function presentMenuPath(path: MenuPath | null): MenuPath | null {
   return path === null ? null : { items_count: path.items_count, name: path.name, materialized_path: path.materialized_path };
 }
 
-export function presentMenu(menu: Menu) {
+export function presentMenu(menu: MenuRow) {
   return {
     id: Number(menu.id),
     name: menu.name,
-    menu_type: menu.menuType,
-    parent_id: menu.parentId === null ? null : Number(menu.parentId),
+    menu_type: menu.menu_type,
+    parent_id: menu.parent_id === null ? null : Number(menu.parent_id),
     position: menu.position,
     state: menu.state,
     languages: menu.languages,
-    output_msg: menu.outputMsg,
+    output_msg: menu.output_msg,
     hidden: menu.hidden,
-    offer_type: menu.offerType,
-    recording_option: menu.recordingOption,
-    business_hours: menu.businessHours,
+    offer_type: menu.offer_type,
+    recording_option: menu.recording_option,
+    business_hours: menu.business_hours,
     deleted: menu.deleted,
   };
 }
 
 // Nests menus under their parents, keeping the given order among siblings.
 // A menu whose parent is not among them stands as a root.
-export function presentMenuTree(menus: Menu[]): MenuTreeNodeJson[] {
+export function presentMenuTree(menus: MenuRow[]): MenuTreeNodeJson[] {
   const nodes = new Map<string, MenuTreeNodeJson>(menus.map((menu) => [menu.id, { ...presentMenu(menu), children: [] }]));
   const roots: MenuTreeNodeJson[] = [];
   for (const menu of menus) {
     const node = nodes.get(menu.id)!;
-    const parent = menu.parentId === null ? undefined : nodes.get(menu.parentId);
+    const parent = menu.parent_id === null ? undefined : nodes.get(menu.parent_id);
     (parent ? parent.children : roots).push(node);
   }
   return roots;

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../common/api-error';
 import { parsePage, setPagingHeaders } from '../common/paging';
+import { requestError } from '../common/request-errors';
 import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../companies/company-auth.guard';
 import { CreateMenuDto, MenuResponse, MenuTreeNodeResponse, UpdateMenuDto } from './dto/menu.dto';
@@ -63,5 +63,5 @@ export class MenusController {
 function parseIncludeDeleted(value: unknown): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  throw ApiError.badRequest('include_deleted must be true or false');
+  throw requestError('includeDeletedNotBoolean');
 }

@@ -1,61 +1,51 @@
 import { Injectable } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { EntityManager } from 'typeorm';
-import { Menu } from './menu.entity';
-import { MenuPath, presentMenuPath } from './menu.presenter';
+import { insertRow, lockCompanyRows, selectPage, selectRow, updateRow } from '../common/company-rows';
+import { Database, Queryable } from '../database/database';
+import { Transaction } from '../database/transaction';
+import { MenuColumns, MenuRow, MENUS } from './menu';
 
-// All SQL on menus. An instance is bound to an EntityManager: the injected
-// one, or a transaction's through `transaction()`.
+// All SQL on menus. Changes to a company's tree run in a transaction
+// (`transaction`) under its lock (`lockTree`), and take it as their last
+// argument.
 @Injectable()
 export class MenusRepository {
-  constructor(@InjectEntityManager() private readonly manager: EntityManager) {}
+  constructor(private readonly db: Database) {}
 
-  transaction<T>(work: (tx: MenusRepository) => Promise<T>): Promise<T> {
-    return this.manager.transaction((manager) => work(new MenusRepository(manager)));
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
   }
 
   // Serialises changes to one company's menu tree (create, re-parent, type
   // change, delete) until the transaction ends, so that no concurrent pair of
   // them can make a cycle, a child under a deleted parent, or a child whose
   // menu_type differs from its parent's.
-  async lockTree(companyId: string): Promise<void> {
-    await this.manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`menus:${companyId}`]);
+  lockTree(companyId: string, tx: Transaction): Promise<void> {
+    return lockCompanyRows(tx, 'menus', companyId);
   }
 
   // Any menu of the company, deleted ones included.
-  findById(companyId: string, id: string): Promise<Menu | null> {
-    return this.manager.findOneBy(Menu, { companyId, id });
+  findById(companyId: string, id: string, on: Queryable = this.db): Promise<MenuRow | null> {
+    return selectRow(on, MENUS, companyId, id);
   }
 
-  findLive(companyId: string, id: string): Promise<Menu | null> {
-    return this.manager.findOneBy(Menu, { companyId, id, deleted: false });
+  async findLive(companyId: string, id: string, tx: Queryable): Promise<MenuRow | null> {
+    const [row] = await tx.query<MenuRow>(`SELECT ${MENUS.columns} FROM menus WHERE company_id = $1 AND id = $2 AND NOT deleted`, [companyId, id]);
+    return row ?? null;
   }
 
-  list(companyId: string, options: { includeDeleted: boolean; offset: number; limit: number }): Promise<[Menu[], number]> {
-    return this.manager.findAndCount(Menu, {
-      where: options.includeDeleted ? { companyId } : { companyId, deleted: false },
-      order: { id: 'ASC' },
-      skip: options.offset,
-      take: options.limit,
-    });
+  list(companyId: string, options: { includeDeleted: boolean; offset: number; limit: number }): Promise<[MenuRow[], number]> {
+    const filter = { where: 'company_id = $1 AND ($2::boolean OR NOT deleted)', values: [companyId, options.includeDeleted], orderBy: 'id' };
+    return selectPage(this.db, MENUS, filter, options);
   }
 
   // Every live menu of the company, in tree order within a parent.
-  listLive(companyId: string): Promise<Menu[]> {
-    return this.manager.find(Menu, { where: { companyId, deleted: false }, order: { position: 'ASC', id: 'ASC' } });
-  }
-
-  // The menu's path from the root, as stored on it (deleted menus keep
-  // their place: a call's path is history). Null when the menu is not the
-  // company's.
-  async pathOf(companyId: string, id: string): Promise<MenuPath | null> {
-    const [row] = await this.manager.query(`SELECT path FROM menus WHERE company_id = $1 AND id = $2`, [companyId, id]);
-    return row ? presentMenuPath(row.path as MenuPath) : null;
+  listLive(companyId: string): Promise<MenuRow[]> {
+    return this.db.query<MenuRow>(`SELECT ${MENUS.columns} FROM menus WHERE company_id = $1 AND NOT deleted ORDER BY position, id`, [companyId]);
   }
 
   // Whether `candidate` is `id` itself or one of its descendants.
-  async isSelfOrDescendant(companyId: string, id: string, candidate: string): Promise<boolean> {
-    const rows: unknown[] = await this.manager.query(
+  async isSelfOrDescendant(companyId: string, id: string, candidate: string, tx: Queryable): Promise<boolean> {
+    const rows = await tx.query(
       `WITH RECURSIVE up (id, parent_id) AS (
          SELECT id, parent_id FROM menus WHERE company_id = $1 AND id = $3
          UNION
@@ -67,24 +57,21 @@ export class MenusRepository {
     return rows.length > 0;
   }
 
-  async hasLiveChildren(companyId: string, id: string): Promise<boolean> {
-    return this.manager.exists(Menu, { where: { companyId, parentId: id, deleted: false } });
+  async hasLiveChildren(companyId: string, id: string, tx: Queryable): Promise<boolean> {
+    const rows = await tx.query(`SELECT 1 FROM menus WHERE company_id = $1 AND parent_id = $2 AND NOT deleted LIMIT 1`, [companyId, id]);
+    return rows.length > 0;
   }
 
-  // A leaf: no live menu has it as parent.
-  async isLeaf(companyId: string, id: string): Promise<boolean> {
-    return !(await this.hasLiveChildren(companyId, id));
+  // `business_hours` travels as JSON (pg sends an object as its JSON text).
+  insert(companyId: string, columns: MenuColumns, tx: Queryable): Promise<MenuRow> {
+    return insertRow(tx, MENUS, companyId, columns);
   }
 
-  insert(values: Partial<Menu>): Promise<Menu> {
-    return this.manager.save(this.manager.create(Menu, values));
+  update(companyId: string, id: string, columns: MenuColumns, tx: Queryable): Promise<MenuRow | null> {
+    return updateRow(tx, MENUS, companyId, id, columns);
   }
 
-  async update(companyId: string, id: string, values: Partial<Menu>): Promise<void> {
-    if (Object.keys(values).length > 0) await this.manager.update(Menu, { companyId, id }, values);
-  }
-
-  async markDeleted(companyId: string, id: string): Promise<void> {
-    await this.manager.update(Menu, { companyId, id }, { deleted: true });
+  async markDeleted(companyId: string, id: string, tx: Queryable): Promise<void> {
+    await tx.query(`UPDATE menus SET deleted = true, updated_at = now() WHERE company_id = $1 AND id = $2`, [companyId, id]);
   }
 }

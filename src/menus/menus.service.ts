@@ -1,22 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../common/api-error';
 import { parseId } from '../common/ids';
+import { Transaction } from '../database/transaction';
 import { normalizeBusinessHours } from './business-hours';
 import { CreateMenuDto, UpdateMenuDto } from './dto/menu.dto';
-import { Menu, MENU_TYPES, MenuType } from './menu.entity';
-import { MenuPath } from './menu.presenter';
+import { menuError } from './menu-errors';
+import { MenuColumns, MenuRow } from './menu';
 import { MenusRepository } from './menus.repository';
-
-export const MenuMessages = {
-  notFound: (id: string) => `Menu ${id} is not found`,
-  parentNotFound: (id: number | string) => `parent_id ${id} is not found`,
-  parentIsSelfOrDescendant: (id: number | string) => `parent_id ${id} is this menu or one of its descendants: a menu cannot be its own ancestor`,
-  menuTypeRequired: `menu_type must be one of ${MENU_TYPES.join(', ')}`,
-  menuTypeDiffersFromParent: (parentType: MenuType) => `menu_type must be ${parentType}, the menu_type of its parent`,
-  menuTypeChangeWithChildren: (id: string) => `Menu ${id} has live child menus: its menu_type cannot change (move or delete them first)`,
-  deleteWithChildren: (id: string) => `Menu ${id} has live child menus: delete or move them first`,
-  deleted: (id: string) => `Menu ${id} is deleted and cannot change`,
-} as const;
 
 export interface MenuListOptions {
   includeDeleted: boolean;
@@ -29,65 +18,64 @@ export class MenusService {
   constructor(private readonly menus: MenusRepository) {}
 
   // A child takes its parent's menu_type; a root must name one.
-  create(companyId: string, dto: CreateMenuDto): Promise<Menu> {
+  create(companyId: string, dto: CreateMenuDto): Promise<MenuRow> {
     return this.menus.transaction(async (tx) => {
-      await tx.lockTree(companyId);
+      await this.menus.lockTree(companyId, tx);
       let menuType = dto.menu_type;
       if (dto.parent_id != null) {
         const parent = await this.liveParent(tx, companyId, dto.parent_id);
-        if (menuType !== undefined && menuType !== parent.menuType) throw ApiError.badRequest(MenuMessages.menuTypeDiffersFromParent(parent.menuType));
-        menuType = parent.menuType;
+        if (menuType !== undefined && menuType !== parent.menu_type) throw menuError('menuTypeDiffersFromParent', parent.menu_type);
+        menuType = parent.menu_type;
       }
-      if (menuType === undefined) throw ApiError.badRequest(MenuMessages.menuTypeRequired);
-      return tx.insert({ companyId, ...toColumns(dto), menuType, parentId: dto.parent_id == null ? null : String(dto.parent_id) });
+      if (menuType === undefined) throw menuError('menuTypeRequired');
+      return this.menus.insert(companyId, { ...toColumns(dto), menu_type: menuType, parent_id: dto.parent_id == null ? null : String(dto.parent_id) }, tx);
     });
   }
 
-  list(companyId: string, options: MenuListOptions): Promise<[Menu[], number]> {
+  list(companyId: string, options: MenuListOptions): Promise<[MenuRow[], number]> {
     return this.menus.list(companyId, options);
   }
 
   // The live menus, to nest (ordered by position, then id).
-  listLive(companyId: string): Promise<Menu[]> {
+  listLive(companyId: string): Promise<MenuRow[]> {
     return this.menus.listLive(companyId);
   }
 
   // Any menu of the company, a deleted one too; else 404.
-  async get(companyId: string, id: string): Promise<Menu> {
+  async get(companyId: string, id: string): Promise<MenuRow> {
     const menuId = parseId(id);
     const menu = menuId && (await this.menus.findById(companyId, menuId));
-    if (!menu) throw ApiError.notFound(MenuMessages.notFound(id));
+    if (!menu) throw menuError('notFound', id);
     return menu;
   }
 
-  update(companyId: string, id: string, dto: UpdateMenuDto): Promise<Menu> {
+  update(companyId: string, id: string, dto: UpdateMenuDto): Promise<MenuRow> {
     return this.menus.transaction(async (tx) => {
-      await tx.lockTree(companyId);
+      await this.menus.lockTree(companyId, tx);
       const menu = await this.existing(tx, companyId, id);
-      if (menu.deleted) throw ApiError.conflict(MenuMessages.deleted(id));
+      if (menu.deleted) throw menuError('deleted', id);
 
       const columns = toColumns(dto);
-      let parent: Menu | null = null;
+      let parent: MenuRow | null = null;
       if (dto.parent_id != null) {
         parent = await this.liveParent(tx, companyId, dto.parent_id);
-        if (await tx.isSelfOrDescendant(companyId, menu.id, parent.id)) throw ApiError.badRequest(MenuMessages.parentIsSelfOrDescendant(dto.parent_id));
-        columns.parentId = parent.id;
+        if (await this.menus.isSelfOrDescendant(companyId, menu.id, parent.id, tx)) throw menuError('parentIsSelfOrDescendant', dto.parent_id);
+        columns.parent_id = parent.id;
       } else if (dto.parent_id === null) {
-        columns.parentId = null;
-      } else if (menu.parentId !== null) {
-        parent = await tx.findById(companyId, menu.parentId);
+        columns.parent_id = null;
+      } else if (menu.parent_id !== null) {
+        parent = await this.menus.findById(companyId, menu.parent_id, tx);
       }
 
       // Moved under a new parent without a menu_type: it takes the parent's.
-      const menuType = dto.menu_type ?? (dto.parent_id != null && parent ? parent.menuType : menu.menuType);
-      if (parent && menuType !== parent.menuType) throw ApiError.badRequest(MenuMessages.menuTypeDiffersFromParent(parent.menuType));
-      if (menuType !== menu.menuType) {
-        if (await tx.hasLiveChildren(companyId, menu.id)) throw ApiError.conflict(MenuMessages.menuTypeChangeWithChildren(id));
-        columns.menuType = menuType;
+      const menuType = dto.menu_type ?? (dto.parent_id != null && parent ? parent.menu_type : menu.menu_type);
+      if (parent && menuType !== parent.menu_type) throw menuError('menuTypeDiffersFromParent', parent.menu_type);
+      if (menuType !== menu.menu_type) {
+        if (await this.menus.hasLiveChildren(companyId, menu.id, tx)) throw menuError('menuTypeChangeWithChildren', id);
+        columns.menu_type = menuType;
       }
 
-      await tx.update(companyId, menu.id, columns);
-      return (await tx.findById(companyId, menu.id))!;
+      return (await this.menus.update(companyId, menu.id, columns, tx))!;
     });
   }
 
@@ -95,66 +83,41 @@ export class MenusService {
   // children hang under it; deleting a deleted menu is a no-op.
   async delete(companyId: string, id: string): Promise<void> {
     await this.menus.transaction(async (tx) => {
-      await tx.lockTree(companyId);
+      await this.menus.lockTree(companyId, tx);
       const menu = await this.existing(tx, companyId, id);
       if (menu.deleted) return;
-      if (await tx.hasLiveChildren(companyId, menu.id)) throw ApiError.conflict(MenuMessages.deleteWithChildren(id));
-      await tx.markDeleted(companyId, menu.id);
+      if (await this.menus.hasLiveChildren(companyId, menu.id, tx)) throw menuError('deleteWithChildren', id);
+      await this.menus.markDeleted(companyId, menu.id, tx);
     });
   }
 
-  // For the Calls API: a menu of the company by id (deleted ones too), or null.
-  findById(companyId: string, id: string): Promise<Menu | null> {
+  private async existing(tx: Transaction, companyId: string, id: string): Promise<MenuRow> {
     const menuId = parseId(id);
-    return menuId ? this.menus.findById(companyId, menuId) : Promise.resolve(null);
-  }
-
-  // For the Calls API: a live (not deleted) menu of the company, or null.
-  findLive(companyId: string, id: string): Promise<Menu | null> {
-    const menuId = parseId(id);
-    return menuId ? this.menus.findLive(companyId, menuId) : Promise.resolve(null);
-  }
-
-  // For the Calls API: `menu_path` of a menu (root first); null when the
-  // menu is not the company's.
-  async menuPath(companyId: string, id: string): Promise<MenuPath | null> {
-    const menuId = parseId(id);
-    return menuId ? this.menus.pathOf(companyId, menuId) : null;
-  }
-
-  // For the Calls API: whether no live menu has this one as parent.
-  isLeaf(companyId: string, id: string): Promise<boolean> {
-    const menuId = parseId(id);
-    return menuId ? this.menus.isLeaf(companyId, menuId) : Promise.resolve(true);
-  }
-
-  private async existing(tx: MenusRepository, companyId: string, id: string): Promise<Menu> {
-    const menuId = parseId(id);
-    const menu = menuId && (await tx.findById(companyId, menuId));
-    if (!menu) throw ApiError.notFound(MenuMessages.notFound(id));
+    const menu = menuId && (await this.menus.findById(companyId, menuId, tx));
+    if (!menu) throw menuError('notFound', id);
     return menu;
   }
 
-  private async liveParent(tx: MenusRepository, companyId: string, parentId: number): Promise<Menu> {
+  private async liveParent(tx: Transaction, companyId: string, parentId: number): Promise<MenuRow> {
     const id = parseId(String(parentId));
-    const parent = id && (await tx.findLive(companyId, id));
-    if (!parent) throw ApiError.badRequest(MenuMessages.parentNotFound(parentId));
+    const parent = id && (await this.menus.findLive(companyId, id, tx));
+    if (!parent) throw menuError('parentNotFound', parentId);
     return parent;
   }
 }
 
 // The plain columns of a create or update body (parent and type are the
 // service's to decide).
-function toColumns(dto: UpdateMenuDto): Partial<Menu> {
-  const columns: Partial<Menu> = {};
-  if (dto.name !== undefined) columns.name = dto.name;
-  if (dto.position !== undefined) columns.position = dto.position;
-  if (dto.state !== undefined) columns.state = dto.state;
-  if (dto.languages !== undefined) columns.languages = [...new Set(dto.languages)];
-  if (dto.output_msg !== undefined) columns.outputMsg = dto.output_msg;
-  if (dto.hidden !== undefined) columns.hidden = dto.hidden;
-  if (dto.offer_type !== undefined) columns.offerType = dto.offer_type;
-  if (dto.recording_option !== undefined) columns.recordingOption = dto.recording_option;
-  if (dto.business_hours !== undefined) columns.businessHours = dto.business_hours === null ? null : normalizeBusinessHours(dto.business_hours);
-  return columns;
+function toColumns(dto: UpdateMenuDto): MenuColumns {
+  return {
+    name: dto.name,
+    position: dto.position,
+    state: dto.state,
+    languages: dto.languages === undefined ? undefined : [...new Set(dto.languages)],
+    output_msg: dto.output_msg,
+    hidden: dto.hidden,
+    offer_type: dto.offer_type,
+    recording_option: dto.recording_option,
+    business_hours: dto.business_hours === undefined ? undefined : dto.business_hours === null ? null : normalizeBusinessHours(dto.business_hours),
+  };
 }

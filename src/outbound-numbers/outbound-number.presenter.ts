@@ -1,10 +1,10 @@
-import { OutboundNumber } from './outbound-number.entity';
+import { OutboundNumberRow } from './outbound-number';
 
 // `number` as configured; its E.164 form stays internal.
-export function presentOutboundNumber(outboundNumber: OutboundNumber) {
+export function presentOutboundNumber(outboundNumber: OutboundNumberRow) {
   return {
     id: Number(outboundNumber.id),
     number: outboundNumber.number,
-    default: outboundNumber.isDefault,
+    default: outboundNumber.is_default,
   };
 }

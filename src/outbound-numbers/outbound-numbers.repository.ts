@@ -1,62 +1,57 @@
 import { Injectable } from '@nestjs/common';
-import { InjectEntityManager } from '@nestjs/typeorm';
-import { EntityManager, Not } from 'typeorm';
-import { OutboundNumber } from './outbound-number.entity';
+import { deleteRow, insertRow, lockCompanyRows, selectPage, selectRow, updateRow } from '../common/company-rows';
+import { Database, Queryable } from '../database/database';
+import { Transaction } from '../database/transaction';
+import { OUTBOUND_NUMBERS, OutboundNumberColumns, OutboundNumberRow } from './outbound-number';
 
-// All SQL on outbound numbers. An instance is bound to an EntityManager: the
-// injected one, or a transaction's through `transaction()`.
+// All SQL on outbound numbers. Writes run in a transaction (`transaction`)
+// under the company's lock, and take it as their last argument.
 @Injectable()
 export class OutboundNumbersRepository {
-  constructor(@InjectEntityManager() private readonly manager: EntityManager) {}
+  constructor(private readonly db: Database) {}
 
-  transaction<T>(work: (tx: OutboundNumbersRepository) => Promise<T>): Promise<T> {
-    return this.manager.transaction((manager) => work(new OutboundNumbersRepository(manager)));
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
   }
 
   // Serialises writes to one company's numbers until the transaction ends
   // (also when it has none yet, which row locks could not), so "clear the
   // default, then set one" and the duplicate check cannot interleave.
-  async lockCompanyNumbers(companyId: string): Promise<void> {
-    await this.manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`outbound_numbers:${companyId}`]);
+  lockCompanyNumbers(companyId: string, tx: Transaction): Promise<void> {
+    return lockCompanyRows(tx, 'outbound_numbers', companyId);
   }
 
-  findById(companyId: string, id: string): Promise<OutboundNumber | null> {
-    return this.manager.findOneBy(OutboundNumber, { companyId, id });
+  findById(companyId: string, id: string, on: Queryable = this.db): Promise<OutboundNumberRow | null> {
+    return selectRow(on, OUTBOUND_NUMBERS, companyId, id);
   }
 
   // `e164` in E.164 (see toE164).
-  findByE164(companyId: string, e164: string): Promise<OutboundNumber | null> {
-    return this.manager.findOneBy(OutboundNumber, { companyId, e164 });
+  async findByE164(companyId: string, e164: string, tx: Queryable): Promise<OutboundNumberRow | null> {
+    const [row] = await tx.query<OutboundNumberRow>(`SELECT ${OUTBOUND_NUMBERS.columns} FROM outbound_numbers WHERE company_id = $1 AND e164 = $2`, [companyId, e164]);
+    return row ?? null;
   }
 
-  findDefault(companyId: string): Promise<OutboundNumber | null> {
-    return this.manager.findOneBy(OutboundNumber, { companyId, isDefault: true });
-  }
-
-  // All of a company's numbers, oldest first.
-  listForCompany(companyId: string): Promise<OutboundNumber[]> {
-    return this.manager.find(OutboundNumber, { where: { companyId }, order: { id: 'ASC' } });
-  }
-
-  list(companyId: string, offset: number, limit: number): Promise<[OutboundNumber[], number]> {
-    return this.manager.findAndCount(OutboundNumber, { where: { companyId }, order: { id: 'ASC' }, skip: offset, take: limit });
+  list(companyId: string, offset: number, limit: number): Promise<[OutboundNumberRow[], number]> {
+    return selectPage(this.db, OUTBOUND_NUMBERS, { where: 'company_id = $1', values: [companyId], orderBy: 'id' }, { offset, limit });
   }
 
   // Clears the company's default, but for `exceptId`.
-  async clearDefault(companyId: string, exceptId?: string): Promise<void> {
-    await this.manager.update(OutboundNumber, exceptId ? { companyId, isDefault: true, id: Not(exceptId) } : { companyId, isDefault: true }, { isDefault: false });
+  async clearDefault(companyId: string, exceptId: string | null, tx: Queryable): Promise<void> {
+    await tx.query(`UPDATE outbound_numbers SET is_default = false, updated_at = now() WHERE company_id = $1 AND is_default AND ($2::bigint IS NULL OR id <> $2::bigint)`, [
+      companyId,
+      exceptId,
+    ]);
   }
 
-  insert(values: Partial<OutboundNumber>): Promise<OutboundNumber> {
-    return this.manager.save(this.manager.create(OutboundNumber, values));
+  insert(companyId: string, columns: OutboundNumberColumns, tx: Queryable): Promise<OutboundNumberRow> {
+    return insertRow(tx, OUTBOUND_NUMBERS, companyId, columns);
   }
 
-  async update(companyId: string, id: string, values: Partial<OutboundNumber>): Promise<void> {
-    if (Object.keys(values).length > 0) await this.manager.update(OutboundNumber, { companyId, id }, values);
+  update(companyId: string, id: string, columns: OutboundNumberColumns, tx: Queryable): Promise<OutboundNumberRow | null> {
+    return updateRow(tx, OUTBOUND_NUMBERS, companyId, id, columns);
   }
 
-  async delete(companyId: string, id: string): Promise<boolean> {
-    const result = await this.manager.delete(OutboundNumber, { companyId, id });
-    return (result.affected ?? 0) > 0;
+  delete(companyId: string, id: string, tx: Queryable): Promise<boolean> {
+    return deleteRow(tx, OUTBOUND_NUMBERS, companyId, id);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CallLifecycleService } from '../calls/lifecycle/call-lifecycle.service';
 import { AppConfig } from '../config/app-config';
+import { DueCalls } from './due-calls';
 
 // Inside every running instance: every tick, claim due scheduled calls in
 // batches and dispatch them through the lifecycle, until none is due.
@@ -13,7 +13,7 @@ export class DueCallDispatcher implements OnApplicationBootstrap, OnApplicationS
   private stopped = false;
 
   constructor(
-    private readonly lifecycle: CallLifecycleService,
+    private readonly dueCalls: DueCalls,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -29,11 +29,11 @@ export class DueCallDispatcher implements OnApplicationBootstrap, OnApplicationS
     await this.running;
   }
 
-  // Dispatches everything due now; answers how many calls it dispatched.
+  // Dispatches everything due now; answers how many calls it claimed.
   async dispatchDueCalls(companyId: string | null = null): Promise<number> {
     let total = 0;
     for (;;) {
-      const dispatched = await this.lifecycle.dispatchDue(this.config.SCHEDULER_BATCH_SIZE, companyId);
+      const dispatched = await this.dueCalls.dispatchBatch(this.config.SCHEDULER_BATCH_SIZE, companyId);
       total += dispatched;
       if (dispatched < this.config.SCHEDULER_BATCH_SIZE || this.stopped) return total;
     }

@@ -1,8 +1,8 @@
 // Calls in a given status, and machine events as HTTP bodies, for the
 // lifecycle suites (test/lifecycle-*.e2e-spec.ts).
-import { LoggedEvent, replay } from '../../src/calls/lifecycle/call-projection';
-import type { CallEvent, CallStatus } from '../../src/calls/lifecycle/call.machine';
-import type { LifecyclePath } from '../../src/calls/lifecycle/lifecycle-paths';
+import { LoggedEvent, replay } from '../../src/calls/lifecycle/machine/call-projection';
+import type { CallEvent, CallStatus } from '../../src/calls/lifecycle/machine/call.machine';
+import type { LifecyclePath } from './lifecycle-paths';
 import { CallFixtures, FUTURE } from './call-fixtures';
 import type { TestApp, TestResponse } from './test-app';
 

@@ -1,7 +1,7 @@
 // Scheduled calls straight into the database, as the API writes them: the
 // call row and its "created" event, due at `dueSql`, an SQL expression (of i,
 // the call's number, if wanted). Used by the scheduling tests and the
-// dispatch benchmark, on a TypeORM DataSource or a pg Pool alike.
+// dispatch benchmark, on the app's Database or a pg Pool alike.
 export async function insertScheduledCalls(
   db: { query(text: string, params: unknown[]): Promise<unknown> },
   companyId: string,
@@ -16,8 +16,8 @@ export async function insertScheduledCalls(
        SELECT $1, 'Voice Scheduled (API)', 'scheduled', 'en', now(), ${dueSql}, $2, eu.id, 1, now()
          FROM generate_series(1, $3) AS i, eu
        RETURNING id, scheduled_at)
-     INSERT INTO call_events (call_id, seq, type, from_status, to_status, data, created_at)
-     SELECT id, 1, 'created', NULL, 'scheduled', jsonb_build_object('call_type', 'Voice Scheduled (API)', 'menu_id', $2::int, 'scheduled_at', scheduled_at), now() FROM c`,
+     INSERT INTO call_events (call_id, company_id, seq, type, from_status, to_status, data, source, created_at)
+     SELECT id, $1, 1, 'created', NULL, 'scheduled', jsonb_build_object('call_type', 'Voice Scheduled (API)', 'menu_id', $2::int, 'scheduled_at', scheduled_at), 'client', now() FROM c`,
     [companyId, menuId, count],
   );
 }

@@ -1,10 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import { CompaniesService } from '../../src/companies/companies.service';
 import { loadConfig } from '../../src/config/app-config';
+import { Database } from '../../src/database/database';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -25,7 +24,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export class TestApp {
   private constructor(
     readonly app: NestFastifyApplication,
-    readonly db: DataSource,
+    readonly db: Database,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<TestApp> {
@@ -35,7 +34,7 @@ export class TestApp {
     const app = await createApp(config, url);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    return new TestApp(app, app.get<DataSource>(getDataSourceToken()));
+    return new TestApp(app, app.get(Database));
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Queryable } from '../../src/database/database';
 
 // Polls `check` (every 5 ms, up to 10 s) until it holds.
 export async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
@@ -10,7 +10,7 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
 }
 
 // Connections of the test database waiting for a lock.
-export async function lockWaits(db: DataSource): Promise<number> {
+export async function lockWaits(db: Queryable): Promise<number> {
   const [row] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
   return row.n;
 }

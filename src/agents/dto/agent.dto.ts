@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
 import { Omittable } from '../../common/validation';
-import { AGENT_STATUSES } from '../agent.entity';
-import type { AgentStatus } from '../agent.entity';
+import { AGENT_STATUSES } from '../agent';
+import type { AgentStatus } from '../agent';
 
 // Decorators run bottom-up, and the pipe stops at the first error: the type
 // check sits nearest the property so that its message wins.

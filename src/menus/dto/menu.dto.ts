@@ -4,8 +4,8 @@ import { Omittable, Satisfies } from '../../common/validation';
 import { ISO_639_1 } from '../../common/languages';
 import { validateBusinessHours, WEEKDAYS } from '../business-hours';
 import type { BusinessHours } from '../business-hours';
-import { MENU_STATES, MENU_TYPES, OFFER_TYPES, RECORDING_OPTIONS } from '../menu.entity';
-import type { MenuState, MenuType, OfferType, RecordingOption } from '../menu.entity';
+import { MENU_STATES, MENU_TYPES, OFFER_TYPES, RECORDING_OPTIONS } from '../menu';
+import type { MenuState, MenuType, OfferType, RecordingOption } from '../menu';
 
 export const MAX_MENU_NAME = 200;
 export const MAX_OUTPUT_MSG = 5000;

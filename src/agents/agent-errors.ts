@@ -1,0 +1,15 @@
+import { DomainError, errorFactory } from '../common/domain-error';
+
+export const AgentMessages = {
+  notFound: (id: string) => `Agent ${id} is not found`,
+  emailTaken: (email: string) => `An agent with email '${email}' already exists`,
+} as const;
+
+export enum AgentErrorCode {
+  notFound = 'agent_not_found',
+  emailTaken = 'agent_email_taken',
+}
+
+export class AgentError extends DomainError<AgentErrorCode> {}
+
+export const agentError = errorFactory(AgentError, AgentErrorCode, AgentMessages);

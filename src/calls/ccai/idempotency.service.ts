@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DomainError } from '../../common/domain-error';
+import { Database } from '../../database/database';
+import { httpStatusOf } from '../../http/error-statuses';
+import { callError } from '../call-errors';
+
+export interface IdempotentResult {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+// A request still marked running after this long lost its process: another
+// attempt may take the key over (a call it committed is found by call_id).
+const STALE_LEASE_SECONDS = 60;
+
+// Idempotency-Key, as payment APIs do it: the same key and body within 24
+// hours answers the first status and body again and does nothing; another
+// body is 422; a second request while the first still runs is 409. The call
+// insert records its id on the key in the same statement, so even a process
+// that dies right after its commit is never followed by a second call.
+@Injectable()
+export class IdempotencyService {
+  constructor(private readonly db: Database) {}
+
+  async run(
+    companyId: string,
+    key: string,
+    request: unknown,
+    work: () => Promise<{ status: number; body: unknown }>,
+    renderCall: (callId: string) => Promise<unknown>,
+  ): Promise<IdempotentResult> {
+    if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw callError('idempotencyKeyInvalid');
+    const hash = createHash('sha256').update(canonicalJson(request)).digest('hex');
+
+    const claimed = await this.claim(companyId, key, hash);
+    if (!claimed) {
+      const existing = await this.find(companyId, key);
+      if (!existing) return this.run(companyId, key, request, work, renderCall); // expired and removed meanwhile
+      if (existing.request_hash !== hash) throw callError('idempotencyKeyReused');
+      if (existing.response !== null && existing.status !== null) return { status: existing.status, body: existing.response, replayed: true };
+      if (existing.call_id !== null) {
+        const body = await renderCall(existing.call_id);
+        await this.complete(companyId, key, 201, body);
+        return { status: 201, body, replayed: true };
+      }
+      if (!existing.stale || !(await this.takeOver(companyId, key))) throw callError('idempotencyKeyInProgress');
+    }
+
+    try {
+      const result = await work();
+      await this.complete(companyId, key, result.status, result.body);
+      return { ...result, replayed: false };
+    } catch (error) {
+      const status = error instanceof DomainError ? httpStatusOf(error) : undefined;
+      if (status !== undefined && status < 500) {
+        await this.complete(companyId, key, status, { message: (error as DomainError).message });
+      } else {
+        // Nothing was done (no call recorded on the key): let a retry run.
+        await this.db.query(`DELETE FROM idempotency_keys WHERE company_id = $1 AND key = $2 AND call_id IS NULL`, [companyId, key]).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  // Inserts the key, or replaces one older than 24 hours; true when this
+  // request now owns it.
+  private async claim(companyId: string, key: string, hash: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO idempotency_keys (company_id, key, request_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (company_id, key) DO UPDATE
+         SET request_hash = EXCLUDED.request_hash, status = NULL, response = NULL, call_id = NULL, created_at = now()
+         WHERE idempotency_keys.created_at < now() - interval '24 hours'
+       RETURNING 1`,
+      [companyId, key, hash],
+    );
+    return rows.length > 0;
+  }
+
+  private async find(companyId: string, key: string) {
+    const rows = await this.db.query<{ request_hash: string; status: number | null; response: unknown; call_id: string | null; stale: boolean }>(
+      `SELECT request_hash, status, response, call_id, created_at < now() - make_interval(secs => $3) AS stale
+         FROM idempotency_keys WHERE company_id = $1 AND key = $2`,
+      [companyId, key, STALE_LEASE_SECONDS],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async takeOver(companyId: string, key: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE idempotency_keys SET created_at = now()
+        WHERE company_id = $1 AND key = $2 AND status IS NULL AND call_id IS NULL AND created_at < now() - make_interval(secs => $3)
+        RETURNING 1`,
+      [companyId, key, STALE_LEASE_SECONDS],
+    );
+    return rows.length > 0;
+  }
+
+  private async complete(companyId: string, key: string, status: number, body: unknown): Promise<void> {
+    await this.db.query(`UPDATE idempotency_keys SET status = $3, response = $4::json WHERE company_id = $1 AND key = $2`, [companyId, key, status, JSON.stringify(body)]);
+  }
+}
+
+// The same JSON with keys in any order hashes the same. Iterative, with its
+// own stack: a body nested thousands deep (which JSON.parse accepts) must not
+// overflow the call stack.
+export function canonicalJson(value: unknown): string {
+  const out: string[] = [];
+  const todo: Array<{ value: unknown } | string> = [{ value }];
+  while (todo.length > 0) {
+    const next = todo.pop()!;
+    if (typeof next === 'string') {
+      out.push(next);
+      continue;
+    }
+    const v = next.value;
+    const parts: Array<{ value: unknown } | string> = [];
+    if (Array.isArray(v)) {
+      parts.push('[');
+      v.forEach((item, i) => parts.push(...(i > 0 ? [','] : []), { value: item }));
+      parts.push(']');
+    } else if (v && typeof v === 'object') {
+      parts.push('{');
+      Object.keys(v)
+        .sort()
+        .forEach((k, i) => parts.push(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`, { value: (v as Record<string, unknown>)[k] }));
+      parts.push('}');
+    } else {
+      parts.push(JSON.stringify(v) ?? 'null');
+    }
+    for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i]);
+  }
+  return out.join('');
+}

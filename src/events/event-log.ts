@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
+
+// The call event log read as the engine's outbox: a company's events in
+// commit order, for the webhooks and the live stream.
+//
+// A row's position is (tx, id): the id of the transaction that wrote it
+// (xid8) and its own id. Transaction ids are handed out as transactions
+// start writing, not as they commit, so a reader only takes rows whose tx is
+// below the oldest transaction still running (pg_snapshot_xmin): every
+// transaction below that has ended, and no row can ever appear behind a
+// position a reader has passed. The price: a transaction that stays open
+// holds back every reader until it ends (keep transactions short).
+export interface EventPosition {
+  tx: string; // xid8, as text
+  id: string;
+}
+
+export interface LoggedCallEvent {
+  position: EventPosition;
+  callId: string;
+  seq: number;
+  type: string;
+  fromStatus: string | null;
+  toStatus: string;
+  data: Record<string, unknown>;
+  source: string;
+  createdAt: Date;
+}
+
+export const START: EventPosition = { tx: '0', id: '0' };
+
+const READ_AFTER = `SELECT e.tx::text AS tx, e.id, e.call_id, e.seq, e.type, e.from_status, e.to_status, e.data, e.source, e.created_at
+  FROM call_events e
+ WHERE e.company_id = $1 AND (e.tx > $2::xid8 OR (e.tx = $2::xid8 AND e.id > $3::bigint))
+   AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY e.tx, e.id
+ LIMIT $4`;
+
+@Injectable()
+export class EventLog {
+  constructor(private readonly db: Database) {}
+
+  // Up to `limit` of the company's events after `after`, oldest first.
+  async readAfter(companyId: string, after: EventPosition = START, limit = 100): Promise<LoggedCallEvent[]> {
+    const rows = await this.db.query(READ_AFTER, [companyId, after.tx, after.id, limit]);
+    return rows.map((row) => ({
+      position: { tx: row.tx, id: String(row.id) },
+      callId: String(row.call_id),
+      seq: row.seq,
+      type: row.type,
+      fromStatus: row.from_status,
+      toStatus: row.to_status,
+      data: row.data,
+      source: row.source,
+      createdAt: new Date(row.created_at),
+    }));
+  }
+}

@@ -1,0 +1,203 @@
+import { CallError, CallErrorCode } from '../calls/call-errors';
+import { LifecycleError, LifecycleErrorCode } from '../calls/lifecycle/lifecycle-errors';
+import { AgentError, AgentErrorCode } from '../agents/agent-errors';
+import { DomainError, unreachable } from '../common/domain-error';
+import { RequestError, RequestErrorCode } from '../common/request-errors';
+import { AuthError, AuthErrorCode } from '../companies/auth-errors';
+import { CompanyError, CompanyErrorCode } from '../companies/company-errors';
+import { ContactError, ContactErrorCode } from '../contacts/contact-errors';
+import { HealthError, HealthErrorCode } from '../health/health-errors';
+import { MenuError, MenuErrorCode } from '../menus/menu-errors';
+import { OutboundNumberError, OutboundNumberErrorCode } from '../outbound-numbers/outbound-number-errors';
+
+// The CCAI surface's table: every domain error code to its HTTP status (the
+// body is `{message}`, the error's own message). One exhaustive switch per
+// feature: a code added without a status here does not compile.
+export function httpStatusOf(error: DomainError): number | undefined {
+  if (error instanceof CallError) return callStatus(error.code);
+  if (error instanceof LifecycleError) return lifecycleStatus(error.code);
+  if (error instanceof RequestError) return requestStatus(error.code);
+  if (error instanceof AuthError) return authStatus(error.code);
+  if (error instanceof CompanyError) return companyStatus(error.code);
+  if (error instanceof AgentError) return agentStatus(error.code);
+  if (error instanceof MenuError) return menuStatus(error.code);
+  if (error instanceof OutboundNumberError) return outboundNumberStatus(error.code);
+  if (error instanceof ContactError) return contactStatus(error.code);
+  if (error instanceof HealthError) return healthStatus(error.code);
+  return undefined;
+}
+
+function callStatus(code: CallErrorCode): number {
+  switch (code) {
+    case CallErrorCode.callNotFound:
+    case CallErrorCode.pendingCallNotFound:
+      return 404;
+    case CallErrorCode.idempotencyKeyInProgress:
+      return 409;
+    case CallErrorCode.idempotencyKeyReused:
+      return 422;
+    case CallErrorCode.invalidCallType:
+    case CallErrorCode.agentEmailRequired:
+    case CallErrorCode.invalidAgentEmail:
+    case CallErrorCode.agentCannotCall:
+    case CallErrorCode.agentNotAvailable:
+    case CallErrorCode.ticketOrNumberRequired:
+    case CallErrorCode.contactNotFound:
+    case CallErrorCode.outboundNumberNotWellFormed:
+    case CallErrorCode.languageNotFound:
+    case CallErrorCode.languageNotAvailable:
+    case CallErrorCode.menuIdRequired:
+    case CallErrorCode.menuIdNotWellFormed:
+    case CallErrorCode.menuNotFound:
+    case CallErrorCode.onlyIvrAndMobile:
+    case CallErrorCode.onlyMobileAndWeb:
+    case CallErrorCode.manualRedirection:
+    case CallErrorCode.afterHours:
+    case CallErrorCode.endUserNumberRequired:
+    case CallErrorCode.endUserNumberNotWellFormed:
+    case CallErrorCode.parentNotFound:
+    case CallErrorCode.pendingCallback:
+    case CallErrorCode.scheduledAtRequired:
+    case CallErrorCode.scheduledAtNotWellFormed:
+    case CallErrorCode.scheduledAtNotInFuture:
+    case CallErrorCode.bodyNotObject:
+    case CallErrorCode.ticketIdNotWellFormed:
+    case CallErrorCode.langNotWellFormed:
+    case CallErrorCode.outboundNumberFieldNotWellFormed:
+    case CallErrorCode.recordingPermissionInvalid:
+    case CallErrorCode.callIdNotWellFormed:
+    case CallErrorCode.contactHasNoPhoneNumber:
+    case CallErrorCode.choiceRequired:
+    case CallErrorCode.choiceNotAllowed:
+    case CallErrorCode.idempotencyKeyInvalid:
+    case CallErrorCode.customerFlagUnknownField:
+    case CallErrorCode.customerFlagNotBoolean:
+    case CallErrorCode.pendingAgentEmailNotString:
+    case CallErrorCode.listSortColumn:
+    case CallErrorCode.listSortDirection:
+    case CallErrorCode.listStatus:
+    case CallErrorCode.listCallType:
+    case CallErrorCode.listParameterOnce:
+    case CallErrorCode.listDateTime:
+      return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function lifecycleStatus(code: LifecycleErrorCode): number {
+  switch (code) {
+    case LifecycleErrorCode.notAllowed:
+    case LifecycleErrorCode.agentNotAvailable:
+      return 409;
+    case LifecycleErrorCode.typeRequired:
+    case LifecycleErrorCode.typeUnknown:
+    case LifecycleErrorCode.engineOnly:
+    case LifecycleErrorCode.eventIdInvalid:
+    case LifecycleErrorCode.required:
+    case LifecycleErrorCode.oneOf:
+    case LifecycleErrorCode.notWellFormed:
+    case LifecycleErrorCode.agentNotFound:
+    case LifecycleErrorCode.menuNotFound:
+    case LifecycleErrorCode.transferTarget:
+    case LifecycleErrorCode.onlyScheduledAtChanges:
+      return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function requestStatus(code: RequestErrorCode): number {
+  switch (code) {
+    case RequestErrorCode.wholeNumberFrom:
+    case RequestErrorCode.wholeNumberBetween:
+    case RequestErrorCode.includeDeletedNotBoolean:
+    case RequestErrorCode.ticketIdFilterNotWellFormed:
+      return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function authStatus(code: AuthErrorCode): number {
+  switch (code) {
+    case AuthErrorCode.unauthorized:
+      return 401;
+    case AuthErrorCode.adminApiDisabled:
+      return 404;
+    default:
+      return unreachable(code);
+  }
+}
+
+function companyStatus(code: CompanyErrorCode): number {
+  switch (code) {
+    case CompanyErrorCode.companyNotFound:
+    case CompanyErrorCode.tokenNotFound:
+      return 404;
+    case CompanyErrorCode.keyTaken:
+      return 409;
+    default:
+      return unreachable(code);
+  }
+}
+
+function agentStatus(code: AgentErrorCode): number {
+  switch (code) {
+    case AgentErrorCode.notFound:
+      return 404;
+    case AgentErrorCode.emailTaken:
+      return 409;
+    default:
+      return unreachable(code);
+  }
+}
+
+function menuStatus(code: MenuErrorCode): number {
+  switch (code) {
+    case MenuErrorCode.notFound:
+      return 404;
+    case MenuErrorCode.menuTypeChangeWithChildren:
+    case MenuErrorCode.deleteWithChildren:
+    case MenuErrorCode.deleted:
+      return 409;
+    case MenuErrorCode.parentNotFound:
+    case MenuErrorCode.parentIsSelfOrDescendant:
+    case MenuErrorCode.menuTypeRequired:
+    case MenuErrorCode.menuTypeDiffersFromParent:
+      return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function outboundNumberStatus(code: OutboundNumberErrorCode): number {
+  switch (code) {
+    case OutboundNumberErrorCode.notFound:
+      return 404;
+    case OutboundNumberErrorCode.taken:
+      return 409;
+    default:
+      return unreachable(code);
+  }
+}
+
+function contactStatus(code: ContactErrorCode): number {
+  switch (code) {
+    case ContactErrorCode.notFound:
+      return 404;
+    case ContactErrorCode.ticketTaken:
+      return 409;
+    default:
+      return unreachable(code);
+  }
+}
+
+function healthStatus(code: HealthErrorCode): number {
+  switch (code) {
+    case HealthErrorCode.databaseUnavailable:
+      return 503;
+    default:
+      return unreachable(code);
+  }
+}
