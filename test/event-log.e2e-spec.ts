@@ -21,6 +21,14 @@ describe('the event log as outbox', () => {
   });
   afterAll(() => t.close());
 
+  // A row of the log written by hand, on the given connection.
+  const probe = (db: { query(text: string, values: unknown[]): Promise<unknown> }, callId: number, type: string) =>
+    db.query(
+      `INSERT INTO call_events (call_id, company_id, seq, type, from_status, to_status, data, source, created_at)
+       VALUES ($1, $2, 100, $3, 'connected', 'connected', '{}', 'engine', now())`,
+      [callId, f.companyId, type],
+    );
+
   // Everything of the company readable now, page by page.
   async function readAll(companyId = f.companyId): Promise<LoggedCallEvent[]> {
     const all: LoggedCallEvent[] = [];
@@ -51,11 +59,7 @@ describe('the event log as outbox', () => {
     // A transaction that writes a row of `slow` first and commits last.
     const open = await t.db.connection();
     await open.query('BEGIN');
-    await open.query(
-      `INSERT INTO call_events (call_id, company_id, seq, type, from_status, to_status, data, source, created_at)
-       VALUES ($1, $2, 100, 'probe', 'connected', 'connected', '{}', 'engine', now())`,
-      [slow.id, f.companyId],
-    );
+    await probe(open, slow.id, 'probe');
     try {
       // Another event commits meanwhile: it is held back behind the open one.
       expect((await postEvent(t, f, fast.id, { type: 'hold' })).status).toBe(200);
@@ -77,11 +81,7 @@ describe('the event log as outbox', () => {
     const call = await callIn(t, f, 'connected');
     const open = await t.db.connection();
     await open.query('BEGIN');
-    await open.query(
-      `INSERT INTO call_events (call_id, company_id, seq, type, from_status, to_status, data, source, created_at)
-       VALUES ($1, $2, 100, 'rolled_back', 'connected', 'connected', '{}', 'engine', now())`,
-      [call.id, f.companyId],
-    );
+    await probe(open, call.id, 'rolled_back');
     await open.query('ROLLBACK');
     open.release();
     for (let i = 0; i < 5; i++) await postEvent(t, f, call.id, { type: i % 2 === 0 ? 'hold' : 'unhold' });

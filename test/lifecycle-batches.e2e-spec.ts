@@ -10,6 +10,7 @@ import { CallLifecycle } from '../src/calls/lifecycle/call-lifecycle.service';
 import { GROUPS_AT_ONCE } from '../src/calls/lifecycle/event-coalescer';
 import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
 import { callIn, freeAgent, newAgent, postEvent, storedAndReplayed } from './support/lifecycle-fixtures';
+import { refuseLogRows } from './support/refused-events';
 import { TestApp, TestResponse } from './support/test-app';
 import { lockWaits, until } from './support/waits';
 
@@ -151,13 +152,7 @@ describe('events queued for one call', () => {
     const call = await callIn(t, f, 'connected');
     // The database refuses this call's unhold (a test-only trigger): the
     // batch fails as a whole, then each event is applied alone.
-    await t.db.query(`
-      CREATE FUNCTION refuse_unhold() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.type = 'unhold' AND NEW.call_id = ${Number(call.id)} THEN RAISE EXCEPTION 'unhold refused by the test'; END IF;
-        RETURN NEW;
-      END $$`);
-    await t.db.query(`CREATE TRIGGER refuse_unhold BEFORE INSERT ON call_events FOR EACH ROW EXECUTE FUNCTION refuse_unhold()`);
+    const allow = await refuseLogRows(t.db, 'refuse_unhold', 'unhold', call.id);
     try {
       const answers = await queued(call.id, [
         { type: 'hold' },
@@ -172,8 +167,7 @@ describe('events queued for one call', () => {
       expect(replayed).toEqual(stored);
       expect(stored.status).toBe('finished');
     } finally {
-      await t.db.query(`DROP TRIGGER refuse_unhold ON call_events`);
-      await t.db.query(`DROP FUNCTION refuse_unhold()`);
+      await allow();
     }
   });
 

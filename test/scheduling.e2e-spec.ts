@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Queryable } from '../src/database/database';
 import { seedCallFixtures, CallFixtures } from './support/call-fixtures';
 import { spawnService, SpawnedService, waitHealthy, waitUntil } from './support/spawned-service';
+import { refuseLogRows } from './support/refused-events';
 import { insertScheduledCalls } from './support/scheduled-calls';
 import { TestApp } from './support/test-app';
 
@@ -128,13 +129,7 @@ describe('scheduled calls', () => {
     await insertScheduledCalls(t.db, f.companyId, f.menus.web, 5, `now() - interval '1 second'`);
     const [poison] = await t.db.query<{ id: string }>(`SELECT id FROM calls WHERE company_id = $1 ORDER BY id OFFSET 2 LIMIT 1`, [f.companyId]);
     // The database refuses this one call's dispatch (a test-only trigger).
-    await t.db.query(`
-      CREATE FUNCTION refuse_dispatch() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.type = 'dispatch' AND NEW.call_id = ${Number(poison.id)} THEN RAISE EXCEPTION 'refused by the test'; END IF;
-        RETURN NEW;
-      END $$`);
-    await t.db.query(`CREATE TRIGGER refuse_dispatch BEFORE INSERT ON call_events FOR EACH ROW EXECUTE FUNCTION refuse_dispatch()`);
+    const allow = await refuseLogRows(t.db, 'refuse_dispatch', 'dispatch', poison.id);
     try {
       expect((await t.post('/apps/api/v1/scheduled_calls/dispatch', {}, f.company)).body).toEqual({ dispatched: 4 });
       expect(await dispatchCounts(t.db, f.companyId)).toEqual({ calls: 5, scheduled: 1, dispatchedOnce: 4, dispatchedTwice: 0 });
@@ -143,8 +138,7 @@ describe('scheduled calls', () => {
       // Left out of this instance's claims for a while: the next run does not trip over it.
       expect((await t.post('/apps/api/v1/scheduled_calls/dispatch', {}, f.company)).body).toEqual({ dispatched: 0 });
     } finally {
-      await t.db.query(`DROP TRIGGER refuse_dispatch ON call_events`);
-      await t.db.query(`DROP FUNCTION refuse_dispatch()`);
+      await allow();
     }
   });
 

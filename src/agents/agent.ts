@@ -1,4 +1,4 @@
-import type { CompanyTable } from '../common/company-rows';
+import type { CompanyTable } from '../database/company-rows';
 
 export const AGENT_STATUSES = ['available', 'busy', 'away', 'offline'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { insertRow, selectPage, selectRow, updateRow } from '../common/company-rows';
+import { insertRow, selectPage, selectRow, updateRow } from '../database/company-rows';
 import { Database } from '../database/database';
 import { AgentColumns, AgentRow, AGENTS } from './agent';
 

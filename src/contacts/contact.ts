@@ -1,4 +1,4 @@
-import type { CompanyTable } from '../common/company-rows';
+import type { CompanyTable } from '../database/company-rows';
 
 // A CRM ticket and the end user's numbers; calls made with its ticket_id
 // dial them. Phone numbers are stored in E.164.

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { deleteRow, insertRow, selectPage, selectRow, updateRow } from '../common/company-rows';
+import { deleteRow, insertRow, selectPage, selectRow, updateRow } from '../database/company-rows';
 import { Database } from '../database/database';
 import { ContactColumns, ContactRow, CONTACTS } from './contact';
 

@@ -1,4 +1,4 @@
-import type { CompanyTable } from '../common/company-rows';
+import type { CompanyTable } from '../database/company-rows';
 import type { BusinessHours } from './business-hours';
 
 export const MENU_TYPES = ['ivr_menu', 'mobile_menu', 'web_menu'] as const;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { insertRow, lockCompanyRows, selectPage, selectRow, updateRow } from '../common/company-rows';
+import { insertRow, lockCompanyRows, selectPage, selectRow, updateRow } from '../database/company-rows';
 import { Database, Queryable } from '../database/database';
 import { Transaction } from '../database/transaction';
 import { MenuColumns, MenuRow, MENUS } from './menu';

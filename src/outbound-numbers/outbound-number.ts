@@ -1,4 +1,4 @@
-import type { CompanyTable } from '../common/company-rows';
+import type { CompanyTable } from '../database/company-rows';
 
 // `number` is kept as configured (the Calls API answers it so); `e164` is
 // its normal form, used to compare and to keep numbers unique.

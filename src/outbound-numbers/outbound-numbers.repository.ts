@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { deleteRow, insertRow, lockCompanyRows, selectPage, selectRow, updateRow } from '../common/company-rows';
+import { deleteRow, insertRow, lockCompanyRows, selectPage, selectRow, updateRow } from '../database/company-rows';
 import { Database, Queryable } from '../database/database';
 import { Transaction } from '../database/transaction';
 import { OUTBOUND_NUMBERS, OutboundNumberColumns, OutboundNumberRow } from './outbound-number';

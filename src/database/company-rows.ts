@@ -1,5 +1,5 @@
-import type { Queryable } from '../database/database';
-import type { Transaction } from '../database/transaction';
+import type { Queryable } from './database';
+import type { Transaction } from './transaction';
 
 // The statements the configuration tables (agents, menus, outbound numbers,
 // contacts) share: each row belongs to one company and is keyed by
