@@ -12,7 +12,7 @@ import { CallsRepository } from '../src/calls/calls.repository';
 import { parseCreateCall } from '../src/calls/ccai/create-call.request';
 import { CallCreation } from '../src/calls/creation/call-creation.service';
 import { Database } from '../src/database/database';
-import { CallChanges } from '../src/events/call-changes';
+import { CallChanges } from '../src/calls/call-changes';
 import { PendingCallsRepository } from '../src/calls/creation/pending-calls.repository';
 import { CompaniesService } from '../src/companies/companies.service';
 import { log, runBench } from './lib/cleanup';
@@ -61,7 +61,7 @@ async function traceRequests(company: Company, menuId: string): Promise<Traces> 
     const db = new RecordingDb(client);
     const database = new Database(db.asPool());
     const companies = new CompaniesService(database);
-    const calls = new CallCreation(new CallsRepository(database), new PendingCallsRepository(database), new CallChanges());
+    const calls = new CallCreation(database, new CallsRepository(database), new PendingCallsRepository(database), new CallChanges());
     const request = async (body: unknown) => {
       const auth = await companies.authenticate(company.key, company.token);
       const result = await calls.create(parseCreateCall(auth!.id, body, null));

@@ -10,7 +10,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import { Database } from '../src/database/database';
-import { CallChanges } from '../src/events/call-changes';
+import { CallChanges } from '../src/calls/call-changes';
 import { DueCalls } from '../src/scheduling/due-calls';
 import { log, runBench } from './lib/cleanup';
 import { insertScheduledCalls } from '../test/support/scheduled-calls';

@@ -6,7 +6,8 @@
 //
 // Knobs (environment): DATABASE_URL, BENCH_WORKERS (50), BENCH_SECONDS (15),
 // BENCH_CALLS_PER_WORKER (150), BENCH_HOT_CLIENTS (50), BENCH_HOT_SECONDS (10),
-// BENCH_DB_POOL_SIZE (20).
+// BENCH_DB_POOL_SIZE (20), BENCH_WEBHOOK_ENDPOINT (1: one webhook endpoint
+// subscribed at a local receiver during the run, to compare the ratio).
 import 'reflect-metadata';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +18,14 @@ import { parseCreateCall } from '../src/calls/ccai/create-call.request';
 import { CallCreation } from '../src/calls/creation/call-creation.service';
 import { CallLifecycle } from '../src/calls/lifecycle/call-lifecycle.service';
 import { Database } from '../src/database/database';
-import { CallChanges } from '../src/events/call-changes';
+import { CallChanges } from '../src/calls/call-changes';
 import { CALL_VIEW_COLUMNS, callViewFrom } from '../src/calls/call-view';
 import { PendingCallsRepository } from '../src/calls/creation/pending-calls.repository';
 import { log, runBench } from './lib/cleanup';
 import { agentEmail, benchUrl, Company, createBenchDatabase, seedAgents, seedCompany, seedMenu } from './lib/database';
 import { JsonAnswer, JsonClient } from './lib/load';
 import { runPgbench } from './lib/pgbench';
+import { RECEIVER_ENV, startReceiver } from './lib/receiver';
 import { fmt, markdownTable, runDir, runStamp, saveJson, summarize, verdict } from './lib/report';
 import { CpuSplit, measureCpuSplit, POOL_SIZE, startService } from './lib/service';
 import { describeTrace, PgbenchScript, RecordingDb, TracedStatement } from './lib/sql-trace';
@@ -71,7 +73,7 @@ async function traceLifecycle(company: Company, menuId: string): Promise<EventTr
     const db = new RecordingDb(client);
     const database = new Database(db.asPool());
     const changes = new CallChanges();
-    const calls = new CallCreation(new CallsRepository(database), new PendingCallsRepository(database), changes);
+    const calls = new CallCreation(database, new CallsRepository(database), new PendingCallsRepository(database), changes);
     const service = new CallLifecycle(database, changes);
     const created = await calls.create(parseCreateCall(company.id, inboundBody(menuId), null));
     if (!created.created) throw new Error('the traced inbound call was not created');
@@ -263,8 +265,16 @@ runBench('events', async () => {
   const perEvent = Object.entries(trace.perEvent).map(([type, n]) => `${type} ${n}`).join(', ');
   log(`traced: statements per request, besides the auth query: ${perEvent}`);
 
-  const service = await startService();
+  // BENCH_WEBHOOK_ENDPOINT=1: one webhook endpoint subscribed (every type) at a local receiver during the run.
+  const withEndpoint = process.env.BENCH_WEBHOOK_ENDPOINT === '1';
+  const receiver = withEndpoint ? await startReceiver() : undefined;
+  const service = await startService(withEndpoint ? RECEIVER_ENV : {});
   const http = new JsonClient(service.url, company.authorization);
+  if (receiver) {
+    const registered = await http.post('/manager/api/v1/webhooks', { url: receiver.url });
+    if (registered.status !== 201) throw new Error(`registering the webhook endpoint: ${registered.status} ${registered.body}`);
+    log(`one webhook endpoint subscribed at ${receiver.url}`);
+  }
   log(`warm-up: ${WARMUP_SECONDS} s`);
   await lifecycles(http, ivr, WARMUP_SECONDS);
 
@@ -363,7 +373,7 @@ runBench('events', async () => {
     },
   ]);
   const typeTable = markdownTable(Object.entries(byType).map(([type, s]) => ({ event: type, count: s.count, 'p50 ms': fmt(s.p50, 2), 'p99 ms': fmt(s.p99, 2) })));
-  console.log(`\n## events (${stamp})\n\n${table}\n`);
+  console.log(`\n## events (${stamp})${withEndpoint ? ', one webhook endpoint subscribed' : ''}\n\n${table}\n`);
   console.log(
     `one call: ${hotStats.applied} applied, ${hotStats.refused} refused (409), ${hotStats.other4xx} other 4xx, ${hotStats.serverErrors} 5xx; ` +
       `event log ${logCheck.events} rows, seq 1..${logCheck.lastSeq} ${logCheck.contiguous ? 'contiguous' : 'NOT contiguous'} (expected ${logCheck.expected})\n`,

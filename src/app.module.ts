@@ -9,7 +9,9 @@ import { HealthController } from './health/health.controller';
 import { MenusModule } from './menus/menus.module';
 import { OutboundNumbersModule } from './outbound-numbers/outbound-numbers.module';
 import { EventsModule } from './events/events.module';
+import { LiveModule } from './live/live.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -27,6 +29,8 @@ export class AppModule {
         ContactsModule,
         CallsModule,
         SchedulingModule,
+        LiveModule,
+        WebhooksModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: AppConfig, useValue: config }],

@@ -3,7 +3,7 @@
 // and a company's rows are read in commit order — a reader never passes a
 // position behind which a row can still appear, and never sees a row that
 // was rolled back. After-commit announcements (CallChanges) follow commits.
-import { CallChanges } from '../src/events/call-changes';
+import { CallChanges } from '../src/calls/call-changes';
 import { EventLog, LoggedCallEvent } from '../src/events/event-log';
 import { CallFixtures, seedCallFixtures } from './support/call-fixtures';
 import { callIn, postEvent } from './support/lifecycle-fixtures';

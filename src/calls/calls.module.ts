@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CallChanges } from './call-changes';
 import { CallReads } from './call-reads.service';
 import { CallsRepository } from './calls.repository';
 import { CallEventsController } from './ccai/call-events.controller';
@@ -14,7 +15,7 @@ import { CallLifecycle } from './lifecycle/call-lifecycle.service';
 // and the CCAI surface over it (ccai/).
 @Module({
   controllers: [CallsController, ManagerCallsController, CallEventsController],
-  providers: [CallCreation, CallReads, CallsRepository, PendingCallsRepository, CustomerFlagsService, IdempotencyService, CallLifecycle],
-  exports: [CallCreation, CallReads, CallLifecycle],
+  providers: [CallChanges, CallCreation, CallReads, CallsRepository, PendingCallsRepository, CustomerFlagsService, IdempotencyService, CallLifecycle],
+  exports: [CallChanges, CallCreation, CallReads, CallLifecycle],
 })
 export class CallsModule {}

@@ -168,6 +168,18 @@ export class CallsRepository {
     }
   }
 
+  // A new call's view, stored on its first log row ("created") as the call
+  // left its creation: the outgoing event's call. In the creating transaction.
+  async storeCreatedView(companyId: string, callId: string, tx: Queryable): Promise<CallViewRow> {
+    const [row] = await tx.query<CallViewRow>(
+      `WITH view AS (SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE c.company_id = $1 AND c.id = $2),
+       stored AS (UPDATE call_events e SET call_view = (SELECT to_json(v) FROM view v) WHERE e.call_id = $2 AND e.seq = 1)
+       SELECT * FROM view`,
+      [companyId, callId],
+    );
+    return row;
+  }
+
   async findView(companyId: string, callId: string, on: Queryable = this.db): Promise<CallViewRow | null> {
     const rows = await on.query(`SELECT ${CALL_VIEW_COLUMNS} FROM ${CALL_VIEW_FROM} WHERE c.company_id = $1 AND c.id = $2`, [companyId, callId]);
     return rows[0] ?? null;

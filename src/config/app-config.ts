@@ -66,6 +66,51 @@ export class AppConfig {
   @Min(1, { message: 'SCHEDULER_BATCH_SIZE must be a whole number from 1 to 10000' })
   @Max(10_000, { message: 'SCHEDULER_BATCH_SIZE must be a whole number from 1 to 10000' })
   SCHEDULER_BATCH_SIZE = 100;
+
+  // Outgoing events: how long their payloads (and webhook delivery records)
+  // are kept.
+  @Transform(toInt)
+  @IsInt({ message: 'EVENT_RETENTION_HOURS must be a whole number from 1 to 8760' })
+  @Min(1, { message: 'EVENT_RETENTION_HOURS must be a whole number from 1 to 8760' })
+  @Max(8760, { message: 'EVENT_RETENTION_HOURS must be a whole number from 1 to 8760' })
+  EVENT_RETENTION_HOURS = 24;
+
+  // The live stream: how often each stream sends its `: ping` comment.
+  @Transform(toInt)
+  @IsInt({ message: 'LIVE_HEARTBEAT_MS must be a whole number from 10 to 600000' })
+  @Min(10, { message: 'LIVE_HEARTBEAT_MS must be a whole number from 10 to 600000' })
+  @Max(600_000, { message: 'LIVE_HEARTBEAT_MS must be a whole number from 10 to 600000' })
+  LIVE_HEARTBEAT_MS = 15_000;
+
+  // Webhooks: this instance delivers (any number of instances share the work).
+  @Transform(toBool)
+  @IsBoolean({ message: 'WEBHOOKS_ENABLED must be true or false' })
+  WEBHOOKS_ENABLED = true;
+
+  // Receivers on plain http:// (default: https only).
+  @Transform(toBool)
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_HTTP must be true or false' })
+  WEBHOOK_ALLOW_HTTP = false;
+
+  // Hosts or addresses a webhook may point at even when private (comma list).
+  @Matches(/^[^\s,]*(,[^\s,]+)*$/, { message: 'WEBHOOK_ALLOWED_HOSTS must be a comma-separated list of hosts or addresses' })
+  WEBHOOK_ALLOWED_HOSTS = '';
+
+  // Delays before each retry of a failed delivery, in ms (comma list).
+  @Matches(/^\d{1,10}(,\d{1,10})*$/, { message: 'WEBHOOK_RETRY_SCHEDULE_MS must be a comma-separated list of whole numbers of milliseconds' })
+  WEBHOOK_RETRY_SCHEDULE_MS = '5000,300000,1800000,7200000,18000000,36000000,36000000';
+
+  // How long a receiver has to answer one attempt.
+  @Transform(toInt)
+  @IsInt({ message: 'WEBHOOK_TIMEOUT_MS must be a whole number from 100 to 60000' })
+  @Min(100, { message: 'WEBHOOK_TIMEOUT_MS must be a whole number from 100 to 60000' })
+  @Max(60_000, { message: 'WEBHOOK_TIMEOUT_MS must be a whole number from 100 to 60000' })
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  // DNS servers that resolve webhook hosts (host:port, comma list; default:
+  // the system's resolver).
+  @Matches(/^([^\s,]+(,[^\s,]+)*)?$/, { message: 'WEBHOOK_DNS_SERVERS must be a comma-separated list of host:port' })
+  WEBHOOK_DNS_SERVERS = '';
 }
 
 export class ConfigError extends Error {}

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { PgClient, PgPool, statementName } from './pg-adapter';
 import { Transaction } from './transaction';
 
@@ -22,7 +22,10 @@ export interface DatabaseOptions {
 }
 
 export class Database implements Queryable {
-  constructor(private readonly pool: PgPool) {}
+  constructor(
+    private readonly pool: PgPool,
+    private readonly options?: DatabaseOptions,
+  ) {}
 
   static connect(options: DatabaseOptions): Database {
     const pool = new Pool({
@@ -41,7 +44,7 @@ export class Database implements Queryable {
     // the pool drops it and opens another when needed. Without a listener
     // the error would end the process.
     pool.on('error', (error) => Database.onIdleError(error));
-    return new Database(pool as unknown as PgPool);
+    return new Database(pool as unknown as PgPool, options);
   }
 
   static onIdleError: (error: Error) => void = () => undefined;
@@ -57,10 +60,19 @@ export class Database implements Queryable {
     return Transaction.run(() => this.pool.connect(), work);
   }
 
-  // A connection of its own, outside the pool's accounting, for work that
-  // holds one for long (LISTEN, a session advisory lock).
+  // A pooled connection for work that needs one connection for a while (a
+  // lock held across statements); release it.
   connection(): Promise<PgClient> {
     return this.pool.connect();
+  }
+
+  // A connection of its own, outside the pool, for work that holds one for
+  // good (LISTEN); end it with `release(true)`.
+  async dedicatedConnection(): Promise<PgClient> {
+    if (!this.options) throw new Error('this Database has no connection settings of its own');
+    const client = new Client({ connectionString: this.options.url, application_name: `${this.options.applicationName ?? 'switchboard'}-listen` });
+    await client.connect();
+    return Object.assign(client, { release: () => void client.end().catch(() => undefined) }) as unknown as PgClient;
   }
 
   async close(): Promise<void> {

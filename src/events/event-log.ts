@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import type { RecordedAnswer } from '../calls/lifecycle/call-locks';
+import type { CallViewRow } from '../calls/call-view';
 import { Database } from '../database/database';
+import type { EventRow } from './outgoing-event';
 
 // The call event log read as the engine's outbox: a company's events in
 // commit order, for the webhooks and the live stream.
@@ -16,23 +19,18 @@ export interface EventPosition {
   id: string;
 }
 
-export interface LoggedCallEvent {
-  position: EventPosition;
-  callId: string;
-  seq: number;
-  type: string;
-  fromStatus: string | null;
-  toStatus: string;
-  data: Record<string, unknown>;
+export interface LoggedCallEvent extends EventRow {
   source: string;
-  createdAt: Date;
 }
 
 export const START: EventPosition = { tx: '0', id: '0' };
 
-const READ_AFTER = `SELECT e.tx::text AS tx, e.id, e.call_id, e.seq, e.type, e.from_status, e.to_status, e.data, e.source, e.created_at
-  FROM call_events e
- WHERE e.company_id = $1 AND (e.tx > $2::xid8 OR (e.tx = $2::xid8 AND e.id > $3::bigint))
+// The row comparison is what lets PostgreSQL range-scan the position index
+// (company_id, tx, id) from the cursor, also under a generic plan.
+const READ_AFTER = `SELECT e.tx::text AS tx, e.id, e.call_id, e.seq, e.type, e.from_status, e.to_status, e.data, e.source, e.created_at,
+       e.call_view, e.response, co.key AS company_key
+  FROM call_events e JOIN companies co ON co.id = e.company_id
+ WHERE e.company_id = $1 AND (e.tx, e.id) > ($2::xid8, $3::bigint)
    AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
  ORDER BY e.tx, e.id
  LIMIT $4`;
@@ -46,6 +44,8 @@ export class EventLog {
     const rows = await this.db.query(READ_AFTER, [companyId, after.tx, after.id, limit]);
     return rows.map((row) => ({
       position: { tx: row.tx, id: String(row.id) },
+      companyKey: row.company_key,
+      call: callOf(row.call_view, row.response),
       callId: String(row.call_id),
       seq: row.seq,
       type: row.type,
@@ -56,4 +56,10 @@ export class EventLog {
       createdAt: new Date(row.created_at),
     }));
   }
+}
+
+function callOf(view: unknown, presented: unknown): RecordedAnswer | null {
+  if (view !== null && view !== undefined) return { view: view as CallViewRow };
+  if (presented !== null && presented !== undefined) return { presented };
+  return null;
 }

@@ -1,12 +1,17 @@
 import { Global, Module } from '@nestjs/common';
-import { CallChanges } from './call-changes';
+import { CallsModule } from '../calls/calls.module';
 import { EventLog } from './event-log';
+import { EventRetention } from './event-retention';
+import { EventSignals } from './event-signals';
+import { OutgoingEvents } from './outgoing-events.service';
 
 // The call event log as the engine's outbox: read in commit order
-// (EventLog), and this instance's commits announced (CallChanges).
+// (EventLog, OutgoingEvents), and every instance told when it grew
+// (EventSignals). The webhooks and the live stream build on it.
 @Global()
 @Module({
-  providers: [CallChanges, EventLog],
-  exports: [CallChanges, EventLog],
+  imports: [CallsModule],
+  providers: [EventLog, OutgoingEvents, EventSignals, EventRetention],
+  exports: [EventLog, OutgoingEvents, EventSignals, EventRetention],
 })
 export class EventsModule {}

@@ -7,8 +7,10 @@ import { AuthError, AuthErrorCode } from '../companies/auth-errors';
 import { CompanyError, CompanyErrorCode } from '../companies/company-errors';
 import { ContactError, ContactErrorCode } from '../contacts/contact-errors';
 import { HealthError, HealthErrorCode } from '../health/health-errors';
+import { LiveError, LiveErrorCode } from '../live/live-errors';
 import { MenuError, MenuErrorCode } from '../menus/menu-errors';
 import { OutboundNumberError, OutboundNumberErrorCode } from '../outbound-numbers/outbound-number-errors';
+import { WebhookError, WebhookErrorCode } from '../webhooks/webhook-errors';
 
 // The CCAI surface's table: every domain error code to its HTTP status (the
 // body is `{message}`, the error's own message). One exhaustive switch per
@@ -24,6 +26,8 @@ export function httpStatusOf(error: DomainError): number | undefined {
   if (error instanceof OutboundNumberError) return outboundNumberStatus(error.code);
   if (error instanceof ContactError) return contactStatus(error.code);
   if (error instanceof HealthError) return healthStatus(error.code);
+  if (error instanceof LiveError) return liveStatus(error.code);
+  if (error instanceof WebhookError) return webhookStatus(error.code);
   return undefined;
 }
 
@@ -197,6 +201,43 @@ function healthStatus(code: HealthErrorCode): number {
   switch (code) {
     case HealthErrorCode.databaseUnavailable:
       return 503;
+    default:
+      return unreachable(code);
+  }
+}
+
+function webhookStatus(code: WebhookErrorCode): number {
+  switch (code) {
+    case WebhookErrorCode.notFound:
+    case WebhookErrorCode.deliveryNotFound:
+      return 404;
+    case WebhookErrorCode.urlNotHttps:
+    case WebhookErrorCode.urlNotHttp:
+    case WebhookErrorCode.urlHasCredentials:
+    case WebhookErrorCode.urlBlocked:
+    case WebhookErrorCode.urlUnresolvable:
+    case WebhookErrorCode.eventTypeUnknown:
+    case WebhookErrorCode.deliveryStatusInvalid:
+      return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function liveStatus(code: LiveErrorCode): number {
+  switch (code) {
+    case LiveErrorCode.eventNotFound:
+      return 404;
+    case LiveErrorCode.pastRetention:
+      return 410;
+    case LiveErrorCode.parameterOnce:
+    case LiveErrorCode.callIdNotWellFormed:
+    case LiveErrorCode.agentEmailNotWellFormed:
+    case LiveErrorCode.agentNotFound:
+    case LiveErrorCode.typeUnknown:
+    case LiveErrorCode.eventIdNotWellFormed:
+    case LiveErrorCode.limitOutOfRange:
+      return 400;
     default:
       return unreachable(code);
   }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Database } from '../database/database';
 import { CommitOutcomeUnknownError, Transaction } from '../database/transaction';
-import { CallChanges } from '../events/call-changes';
+import { CallChanges } from '../calls/call-changes';
 import { LOCKED_CALL_COLUMNS, LockedCall, toLockedCall } from '../calls/lifecycle/call-locks';
 import { transition } from '../calls/lifecycle/call-transition';
 

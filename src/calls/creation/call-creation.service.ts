@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Queryable } from '../../database/database';
-import { CallChanges } from '../../events/call-changes';
+import { Database, Queryable } from '../../database/database';
+import { CallChanges } from '../call-changes';
 import { menuIsAfterHoursAt } from '../../menus/business-hours';
 import type { BusinessHours, MenuState } from '../../menus/menu';
 import { callError } from '../call-errors';
@@ -56,6 +56,7 @@ interface OutboundDraft {
 @Injectable()
 export class CallCreation {
   constructor(
+    private readonly db: Database,
     private readonly calls: CallsRepository,
     private readonly pending: PendingCallsRepository,
     private readonly changes: CallChanges,
@@ -321,17 +322,23 @@ export class CallCreation {
     return permission;
   }
 
+  // The call and everything it starts with (one statement), then its view
+  // stored on its first log row, in one transaction: the one given
+  // (completing a pending request, which tells CallChanges once it has
+  // committed) or its own.
   private async insert(call: NewCall, on?: Queryable): Promise<CallViewRow> {
-    const result = await this.calls.insertCall(call, on);
-    if ('refused' in result) {
-      if (result.refused === 'agent_not_available') throw callError('agentNotAvailable');
-      throw callError('pendingCallback', String(call.parentId));
-    }
-    // Inside a transaction (completing a pending request) CallChanges is
-    // told once it has committed (completePending).
-    if (!on) this.changes.committed([call.companyId]);
-    const row = await this.calls.findView(call.companyId, result.id, on);
-    return row!;
+    const write = async (tx: Queryable) => {
+      const result = await this.calls.insertCall(call, tx);
+      if ('refused' in result) {
+        if (result.refused === 'agent_not_available') throw callError('agentNotAvailable');
+        throw callError('pendingCallback', String(call.parentId));
+      }
+      return this.calls.storeCreatedView(call.companyId, result.id, tx);
+    };
+    if (on) return write(on);
+    const view = await this.db.transaction(write);
+    this.changes.committed([call.companyId]);
+    return view;
   }
 }
 

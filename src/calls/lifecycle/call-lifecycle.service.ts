@@ -15,7 +15,7 @@ import { violatedConstraint } from '../../common/database-errors';
 import { parseId } from '../../common/ids';
 import { Database } from '../../database/database';
 import type { Transaction } from '../../database/transaction';
-import { CallChanges } from '../../events/call-changes';
+import { CallChanges } from '../call-changes';
 import { callError } from '../call-errors';
 import type { CallViewRow } from '../call-view';
 import type { ApplyCallEvent } from './apply-event.command';

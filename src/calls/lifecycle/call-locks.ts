@@ -15,8 +15,9 @@ export interface LockedCall extends CallProjection {
 }
 
 // What was answered for an event with a dedupe key when it was first
-// applied: the call's view as it left it, or (events recorded before the
-// EventLogOutbox migration) the answer as it was presented then.
+// applied: the call's view as it left it (its log row's call_view), or
+// (events recorded before the EventLogOutbox migration) the answer as it
+// was presented then.
 export type RecordedAnswer = { view: CallViewRow } | { presented: unknown };
 
 export const LOCKED_CALL_COLUMNS = `
@@ -32,7 +33,7 @@ export const LOCKED_CALL_COLUMNS = `
 // older snapshot. `seen_seq` is last_seq as that snapshot saw it: when it
 // differs, another event committed meanwhile and the row is read again.
 const SEEN_SEQ = `(SELECT s.last_seq FROM calls s WHERE s.id = c.id) AS seen_seq`;
-const ANSWER = `(SELECT json_build_object('answer', e.answer, 'response', e.response) FROM call_events e WHERE e.call_id = c.id AND e.event_id = $3) AS recorded`;
+const ANSWER = `(SELECT json_build_object('call_view', e.call_view, 'response', e.response) FROM call_events e WHERE e.call_id = c.id AND e.event_id = $3) AS recorded`;
 
 // Statements built once: a statement's name is a hash of its text.
 const LOCK = (skipLocked: boolean) => `SELECT ${LOCKED_CALL_COLUMNS}, NULL::json AS recorded, ${SEEN_SEQ}
@@ -49,7 +50,7 @@ const READ_AGAIN = `SELECT ${LOCKED_CALL_COLUMNS}, ${ANSWER} FROM calls c WHERE 
 const LOCK_MANY = `SELECT ${LOCKED_CALL_COLUMNS}, ${SEEN_SEQ}
   FROM calls c WHERE c.id = ANY($1::bigint[]) ORDER BY c.id FOR UPDATE OF c SKIP LOCKED`;
 const READ_MANY_AGAIN = `SELECT ${LOCKED_CALL_COLUMNS} FROM calls c WHERE c.id = ANY($1::bigint[])`;
-const RECORDED_ANSWERS = `SELECT e.call_id, e.event_id, e.answer, e.response
+const RECORDED_ANSWERS = `SELECT e.call_id, e.event_id, e.call_view, e.response
   FROM call_events e JOIN unnest($1::bigint[], $2::text[]) AS k (call_id, event_id) ON e.call_id = k.call_id AND e.event_id = k.event_id`;
 const LOCK_PARENT = `SELECT ${LOCKED_CALL_COLUMNS}, ${SEEN_SEQ} FROM calls c WHERE c.id = $1 FOR UPDATE OF c`;
 
@@ -82,7 +83,7 @@ export async function lockCalls(
   ids: string[],
   keys: Array<{ callId: string; dedupeKey: string }> = [],
 ): Promise<{ calls: Map<string, LockedCall>; recorded: Map<string, RecordedAnswer> }> {
-  let answers: Promise<Array<{ call_id: string; event_id: string; answer: unknown; response: unknown }>> | undefined;
+  let answers: Promise<Array<{ call_id: string; event_id: string; call_view: unknown; response: unknown }>> | undefined;
   let rows: Array<Record<string, any>>;
   if (keys.length === 0) {
     rows = await tx.query(LOCK_MANY, [ids]);
@@ -99,7 +100,7 @@ export async function lockCalls(
   for (const row of [...rows, ...fresh]) calls.set(String(row.id), toLockedCall(row));
   const recorded = new Map<string, RecordedAnswer>();
   for (const row of answers ? await answers : []) {
-    recorded.set(answerKey(String(row.call_id), row.event_id), recordedAnswer({ answer: row.answer, response: row.response })!);
+    recorded.set(answerKey(String(row.call_id), row.event_id), recordedAnswer({ call_view: row.call_view, response: row.response })!);
   }
   return { calls, recorded };
 }
@@ -115,9 +116,9 @@ export async function lockParent(tx: Transaction, parentId: string): Promise<Loc
   return toLockedCall(fresh);
 }
 
-function recordedAnswer(value: { answer: unknown; response: unknown } | null | undefined): RecordedAnswer | null {
+function recordedAnswer(value: { call_view: unknown; response: unknown } | null | undefined): RecordedAnswer | null {
   if (!value) return null;
-  if (value.answer !== null && value.answer !== undefined) return { view: value.answer as CallViewRow };
+  if (value.call_view !== null && value.call_view !== undefined) return { view: value.call_view as CallViewRow };
   if (value.response !== null && value.response !== undefined) return { presented: value.response };
   return null;
 }

@@ -15,7 +15,8 @@ export interface TransitionOptions {
   source: EventSource;
   dedupeKey?: string | null;
   // Answer the call's view as the event leaves it (a promise settled once
-  // the write has been sent).
+  // the write has been sent). A dedupe key needs no answer here: the view
+  // is stored on the log row either way.
   view?: boolean;
 }
 
@@ -25,23 +26,24 @@ export interface Transitioned {
 }
 
 // The write of an applied event: the call's columns from the projection,
-// last_seq + 1 and its event-log row, in one statement; answering the
-// call's view, or not. With a dedupe key, the view is also stored on the
-// log row as the event's answer, for a replay. Built once per variant: a
-// statement's name is a hash of its text.
-const writeEvent = (variant: 'bare' | 'view' | 'keyed') => `WITH updated AS (
+// last_seq + 1 and its event-log row, in one statement. The log row carries
+// the call's view as the event left it (call_view: the outgoing event's
+// call, and the answer a retry with the same dedupe key gets); the
+// statement answers that view, or not (the scheduler needs no answer).
+// Built once per variant: a statement's name is a hash of its text.
+const writeEvent = (answer: boolean) => `WITH updated AS (
      UPDATE calls SET status = $2, queued_at = $3, assigned_at = $4, connected_at = $5, ends_at = $6, agent_id = $7, menu_id = $8,
             hold_ms = $9, hold_started_at = $10, voip_provider = $11, fail_reason = $12, fail_details = $13, disconnected_by = $14,
             deflection = $15, deflection_details = $16, voicemail_reason = $17, recording_url = $18,
             offer_events = CASE WHEN $19::jsonb IS NULL THEN offer_events ELSE offer_events || jsonb_build_array($19::jsonb) END,
             scheduled_at = $25, last_seq = last_seq + 1, updated_at = $20
-      WHERE id = $1 RETURNING *),${variant === 'keyed' ? `
-   view AS (SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}),` : ''}
+      WHERE id = $1 RETURNING *),
+   view AS (SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}),
    logged AS (
-     INSERT INTO call_events (call_id, company_id, seq, type, from_status, to_status, data, event_id, source, answer, created_at)
-     SELECT $1, company_id, last_seq, $21, $22, $2, $23, $24, $26, ${variant === 'keyed' ? '(SELECT to_json(v) FROM view v)' : 'NULL'}, $20 FROM updated)
-   ${variant === 'bare' ? 'SELECT 1 FROM updated' : variant === 'view' ? `SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}` : 'SELECT * FROM view'}`;
-const WRITE = { bare: writeEvent('bare'), view: writeEvent('view'), keyed: writeEvent('keyed') };
+     INSERT INTO call_events (call_id, company_id, seq, type, from_status, to_status, data, event_id, source, call_view, created_at)
+     SELECT $1, company_id, last_seq, $21, $22, $2, $23, $24, $26, (SELECT to_json(v) FROM view v), $20 FROM updated)
+   ${answer ? 'SELECT * FROM view' : 'SELECT 1 FROM updated'}`;
+const WRITE = { answering: writeEvent(true), quiet: writeEvent(false) };
 
 // Applies a resolved event to a call this transaction has locked. Refuses
 // (409) what the machine refuses, writing nothing.
@@ -78,12 +80,11 @@ export async function transition(tx: Transaction, call: LockedCall, event: CallE
     next.scheduled_at, options.source,
   ];
   const after: LockedCall = { ...call, ...next, last_seq: call.last_seq + 1 };
-  if (dedupeKey !== null) return { next: after, view: tx.deferQuery<CallViewRow>(WRITE.keyed, values) };
   if (!options.view) {
-    tx.defer(WRITE.bare, values);
+    tx.defer(WRITE.quiet, values);
     return { next: after };
   }
-  return { next: after, view: tx.deferQuery<CallViewRow>(WRITE.view, values) };
+  return { next: after, view: tx.deferQuery<CallViewRow>(WRITE.answering, values) };
 }
 
 // A callback finished: its parent, failed, is recovered by the engine.

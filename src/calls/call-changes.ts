@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-// In this instance: which companies' event logs grew, said once the
+// In this instance: which companies' call event logs grew, said once the
 // transaction that wrote the rows committed (Transaction.afterCommit) —
-// never for work that was rolled back. The outgoing events' readers (the
-// webhook relay, the live stream) listen, so they need not poll to learn of
-// this instance's own changes; other instances' changes reach them through
-// the database.
+// never for work that was rolled back. The outgoing events (src/events/)
+// listen, and pass it on to every instance.
 export type CallChangesListener = (companyIds: readonly string[]) => void;
 
 @Injectable()

@@ -1,0 +1,321 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import type { CallViewRow } from '../calls/call-view';
+import type { RecordedAnswer } from '../calls/lifecycle/call-locks';
+import { AppConfig } from '../config/app-config';
+import { OutgoingEvent, outgoingEvent } from '../events/outgoing-event';
+import { Database } from '../database/database';
+import type { DeliveryAttempt } from './webhook-endpoint';
+import { AttemptOutcome, closeWebhookConnections, postWebhook } from './webhook-sender';
+import { signedHeaders } from './webhook-signing';
+import { SsrfGuard } from './ssrf-guard';
+
+// Carries out deliveries, in every instance that runs with WEBHOOKS_ENABLED.
+//
+// The claim: due pending deliveries of enabled endpoints, oldest first, each
+// only when no earlier delivery (lower seq) of the same endpoint and call is
+// still pending — so one call's events reach an endpoint in order, while
+// different calls go concurrently. Claimed rows get a lease (FOR UPDATE
+// SKIP LOCKED, committed at once): no other instance takes them while it
+// runs. The attempt is made outside any transaction; its outcome is recorded
+// only if the lease is still ours. An instance killed mid-attempt leaves its
+// lease to expire, and the delivery is attempted again (at least once).
+//
+// After a failed attempt the next one is due after the next step of
+// WEBHOOK_RETRY_SCHEDULE_MS; after the last step the delivery has failed.
+// A Retry-After on 429/503 is honoured between that step's delay and the
+// following step's (it can lengthen the wait up to the next step, never
+// shorten it). 410 Gone fails the delivery and disables the endpoint.
+//
+// Wakes when this instance created deliveries or was asked to (a retry, an
+// endpoint enabled), when an attempt finished, when a retry falls due, and
+// polls every POLL_MS for the rest (other instances' deliveries).
+export const POLL_MS = 500;
+const CONCURRENCY = 256; // attempts in flight per instance
+const PER_ENDPOINT = 64; // of them, to one endpoint: a hanging receiver cannot take every slot
+const CLAIM_BATCH = 64;
+// One claim, and one write of outcomes, at a time and at most one per
+// BATCH_GAP_MS: under load, the attempts that finished meanwhile are
+// refilled by one claim and recorded by one statement, not one each.
+const BATCH_GAP_MS = 10;
+
+const CLAIM = `WITH due AS (
+  SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+   WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+     AND e.status = 'enabled' AND NOT d.endpoint_id = ANY($3::bigint[])
+     -- the lowest pending seq of its (endpoint, call): a probe of the order
+     -- index per candidate (as NOT EXISTS it may become a hash anti-join
+     -- that reads every delivery on each claim)
+     AND d.seq = (SELECT min(p.seq) FROM webhook_deliveries p
+                   WHERE p.endpoint_id = d.endpoint_id AND p.call_id = d.call_id AND p.status = 'pending')
+   ORDER BY d.next_attempt_at, d.id
+   LIMIT $1
+   FOR UPDATE OF d SKIP LOCKED)
+UPDATE webhook_deliveries d SET lease_until = clock_timestamp() + make_interval(secs => $2::float8 / 1000)
+  FROM due, webhook_endpoints e, call_events ev, companies co
+ WHERE d.id = due.id AND e.id = d.endpoint_id AND ev.id = d.event_row AND co.id = d.company_id
+RETURNING d.id, d.endpoint_id, jsonb_array_length(d.attempts) AS attempts, d.lease_until::text AS lease,
+          e.url, e.secret, CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END AS previous_secret,
+          ev.tx::text AS tx, ev.id AS event_row, ev.call_id, ev.seq, ev.type, ev.from_status, ev.to_status, ev.data, ev.created_at,
+          ev.call_view, ev.response, co.key AS company_key`;
+
+// Outcomes are recorded in batches (one statement for every attempt that
+// finished while the previous batch was being written), each only where the
+// lease is still the one the attempt was made under.
+const RECORD = `UPDATE webhook_deliveries d
+   SET attempts = d.attempts || r.attempt, status = r.status, lease_until = NULL,
+       next_attempt_at = CASE WHEN r.status = 'pending' THEN clock_timestamp() + make_interval(secs => r.delay / 1000) ELSE d.next_attempt_at END
+  FROM unnest($1::bigint[], $2::timestamptz[], $3::jsonb[], $4::text[], $5::float8[]) AS r(id, lease, attempt, status, delay)
+ WHERE d.id = ANY($1::bigint[]) AND d.id = r.id AND d.lease_until = r.lease`;
+
+const DISABLE = `UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $2, updated_at = now() WHERE id = $1 AND status = 'enabled'`;
+
+interface ClaimedDelivery {
+  id: string;
+  endpoint_id: string;
+  attempts: number;
+  lease: string;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  // the event's log row
+  tx: string;
+  event_row: string;
+  call_id: string;
+  seq: number;
+  type: string;
+  from_status: string | null;
+  to_status: string;
+  data: Record<string, unknown>;
+  created_at: Date;
+  call_view: unknown;
+  response: unknown;
+  company_key: string;
+}
+
+// The body of an attempt: the event JSON, with the call as that event left
+// it (the log row's view; null once retention emptied it).
+function eventOf(d: ClaimedDelivery): OutgoingEvent {
+  const call: RecordedAnswer | null =
+    d.call_view !== null && d.call_view !== undefined ? { view: d.call_view as CallViewRow } : d.response !== null && d.response !== undefined ? { presented: d.response } : null;
+  return outgoingEvent({
+    position: { tx: d.tx, id: String(d.event_row) },
+    companyKey: d.company_key,
+    callId: String(d.call_id),
+    seq: d.seq,
+    type: d.type,
+    fromStatus: d.from_status,
+    toStatus: d.to_status,
+    data: d.data,
+    createdAt: new Date(d.created_at),
+    call,
+  });
+}
+
+interface Outcome {
+  id: string;
+  lease: string;
+  attempt: string; // [the attempt], JSON
+  status: 'pending' | 'succeeded' | 'failed';
+  delay: number;
+}
+
+@Injectable()
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WebhookDelivery');
+  private readonly schedule: number[];
+  private readonly leaseMs: number;
+  private readonly inFlight = new Map<string, number>(); // endpoint → attempts in flight
+  private running = 0;
+  private readonly attempts = new Set<Promise<void>>();
+  private enabled = false;
+  private stopped = false;
+  private pumping = false;
+  private lastClaim = 0;
+  private lastRecord = 0;
+  private again = false;
+  private wakeQueued = false;
+  private poller?: NodeJS.Timeout;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly toRecord: Array<{ outcome: Outcome; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private recording?: Promise<void>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly guard: SsrfGuard,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {
+    this.schedule = config.WEBHOOK_RETRY_SCHEDULE_MS.split(',').map(Number);
+    // Longer than any attempt can take (the guard's DNS and the request
+    // share one deadline), with room to record its outcome.
+    this.leaseMs = config.WEBHOOK_TIMEOUT_MS * 2 + 2000;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.WEBHOOKS_ENABLED) return;
+    this.enabled = true;
+    this.poller = setInterval(() => this.wake(), POLL_MS);
+    this.poller.unref();
+    this.wake();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (!this.enabled) return;
+    clearInterval(this.poller);
+    for (const timer of this.timers) clearTimeout(timer);
+    // Attempts in flight end within their timeout; their outcome is recorded.
+    await Promise.allSettled([...this.attempts]);
+    closeWebhookConnections();
+  }
+
+  // Look for due deliveries soon (coalesced: many wake-ups, one claim).
+  wake(): void {
+    if (!this.enabled || this.stopped || this.wakeQueued) return;
+    this.wakeQueued = true;
+    setImmediate(() => {
+      this.wakeQueued = false;
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        while (!this.stopped && this.running < CONCURRENCY) {
+          const wait = this.lastClaim + BATCH_GAP_MS - Date.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          this.lastClaim = Date.now();
+          const room = Math.min(CLAIM_BATCH, CONCURRENCY - this.running);
+          const saturated = [...this.inFlight].filter(([, n]) => n >= PER_ENDPOINT).map(([id]) => id);
+          // Not waiting for the WAL flush either: a lease lost to a crash
+          // of the database can only make an attempt happen twice.
+          const claimed = await this.db.transaction(async (tx) => {
+            tx.defer(`SET LOCAL synchronous_commit = off`);
+            return tx.query<ClaimedDelivery>(CLAIM, [room, this.leaseMs, saturated]);
+          });
+          for (const delivery of claimed) this.start(delivery);
+          if (claimed.length < room) break;
+        }
+      } while (this.again && !this.stopped && this.running < CONCURRENCY);
+    } catch (error) {
+      this.logger.warn({ message: 'claiming webhook deliveries failed; trying again', error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private start(delivery: ClaimedDelivery): void {
+    this.running += 1;
+    this.inFlight.set(delivery.endpoint_id, (this.inFlight.get(delivery.endpoint_id) ?? 0) + 1);
+    const attempt = this.attempt(delivery)
+      .catch((error) => this.logger.error({ message: 'a webhook attempt failed to be recorded', deliveryId: delivery.id, error: error instanceof Error ? error.message : String(error) }))
+      .finally(() => {
+        this.running -= 1;
+        const left = (this.inFlight.get(delivery.endpoint_id) ?? 1) - 1;
+        if (left === 0) this.inFlight.delete(delivery.endpoint_id);
+        else this.inFlight.set(delivery.endpoint_id, left);
+        this.attempts.delete(attempt);
+        this.wake();
+      });
+    this.attempts.add(attempt);
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const startedAt = new Date();
+    const started = performance.now();
+    const timeoutMs = this.config.WEBHOOK_TIMEOUT_MS;
+    let outcome: AttemptOutcome;
+    try {
+      // The guard again, against what the host resolves to now; the request
+      // connects to the address it checked.
+      const target = await withDeadline(this.guard.check(delivery.url), timeoutMs);
+      const secrets = delivery.previous_secret ? [delivery.secret, delivery.previous_secret] : [delivery.secret];
+      const event = eventOf(delivery);
+      const body = JSON.stringify(event);
+      const headers = signedHeaders(secrets, event.id, Math.floor(Date.now() / 1000), body);
+      outcome = await postWebhook(target, headers, body, Math.max(1, timeoutMs - (performance.now() - started)));
+    } catch (error) {
+      const message = error instanceof DomainError ? `refused: ${error.message}` : error instanceof DeadlineError ? `timed out after ${timeoutMs} ms` : String(error);
+      outcome = { statusCode: null, error: message, retryAfterMs: null };
+    }
+    const attempt: DeliveryAttempt = { at: startedAt.toISOString(), status_code: outcome.statusCode, error: outcome.error, duration_ms: Math.round(performance.now() - started) };
+    const made = delivery.attempts + 1;
+    const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode <= 299;
+    const gone = outcome.statusCode === 410;
+    const delay = ok || gone ? null : retryDelay(this.schedule, made, outcome);
+    const status = ok ? 'succeeded' : delay === null ? 'failed' : 'pending';
+    // Disabled before the delivery is recorded as failed: the call's next
+    // delivery, claimable once this one has failed, finds the endpoint off.
+    if (gone) {
+      await this.db.query(DISABLE, [delivery.endpoint_id, `the receiver answered 410 Gone at ${attempt.at}`]);
+      this.logger.warn({ message: 'a webhook endpoint answered 410 Gone: disabled', endpointId: delivery.endpoint_id });
+    }
+    await this.record({ id: delivery.id, lease: delivery.lease, attempt: JSON.stringify([attempt]), status, delay: delay ?? 0 });
+    if (delay !== null && delay < POLL_MS) this.wakeIn(delay);
+  }
+
+  private record(outcome: Outcome): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.toRecord.push({ outcome, resolve, reject });
+      if (!this.recording) this.recording = this.flushRecords().finally(() => (this.recording = undefined));
+    });
+  }
+
+  private async flushRecords(): Promise<void> {
+    while (this.toRecord.length > 0) {
+      const wait = this.lastRecord + BATCH_GAP_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastRecord = Date.now();
+      const batch = this.toRecord.splice(0, 500);
+      const o = batch.map((b) => b.outcome);
+      try {
+        // Not waiting for the WAL flush: an outcome lost to a crash of the
+        // database is an attempt made again (at least once), never one lost.
+        await this.db.transaction(async (tx) => {
+          tx.defer(`SET LOCAL synchronous_commit = off`);
+          await tx.query(RECORD, [o.map((x) => x.id), o.map((x) => x.lease), o.map((x) => x.attempt), o.map((x) => x.status), o.map((x) => x.delay)]);
+        });
+        for (const b of batch) b.resolve();
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
+  }
+
+  private wakeIn(ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.wake();
+    }, ms + 5);
+    timer.unref();
+    this.timers.add(timer);
+  }
+}
+
+// The wait before the next attempt after `made` attempts, or null when the
+// schedule is used up. A Retry-After on 429/503 counts between this step's
+// delay and the next step's.
+export function retryDelay(schedule: readonly number[], made: number, outcome: Pick<AttemptOutcome, 'statusCode' | 'retryAfterMs'>): number | null {
+  const step = schedule[made - 1];
+  if (step === undefined) return null;
+  if (outcome.retryAfterMs !== null && (outcome.statusCode === 429 || outcome.statusCode === 503)) {
+    const cap = Math.max(step, schedule[made] ?? step);
+    return Math.min(Math.max(outcome.retryAfterMs, step), cap);
+  }
+  return step;
+}
+
+class DeadlineError extends Error {}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DeadlineError()), ms)));
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,81 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
+import type { AuthenticatedCompany } from '../companies/company-auth.guard';
+import { parsePage, setPagingHeaders } from '../common/paging';
+import { CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookEndpointResponse } from './dto/webhook-endpoint.dto';
+import { presentDelivery, presentEndpoint } from './webhook-endpoint';
+import { WebhookEndpointsService } from './webhook-endpoints.service';
+
+@ApiTags('manager: webhooks')
+@ApiBasicAuth()
+@UseGuards(CompanyAuthGuard)
+@Controller('manager/api/v1/webhooks')
+export class WebhookEndpointsController {
+  constructor(private readonly webhooks: WebhookEndpointsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: WebhookEndpointResponse, description: 'The secret is shown here and on rotation only' })
+  async create(@CurrentCompany() company: AuthenticatedCompany, @Body() body: CreateWebhookEndpointDto) {
+    return presentEndpoint(await this.webhooks.create(company.id, body), true);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [WebhookEndpointResponse], description: 'Ordered by id; paged (headers total, per-page, Link)' })
+  @ApiQuery({ name: 'page', required: false, type: Number })
+  @ApiQuery({ name: 'per', required: false, type: Number, description: '1 to 100 (default 100)' })
+  async list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
+    const page = parsePage(query);
+    const [endpoints, total] = await this.webhooks.list(company.id, page.offset, page.per);
+    setPagingHeaders(req, res, page, total);
+    return endpoints.map((e) => presentEndpoint(e));
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: WebhookEndpointResponse })
+  async get(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string) {
+    return presentEndpoint(await this.webhooks.get(company.id, id));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: WebhookEndpointResponse })
+  async update(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string, @Body() body: UpdateWebhookEndpointDto) {
+    return presentEndpoint(await this.webhooks.update(company.id, id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string): Promise<void> {
+    await this.webhooks.delete(company.id, id);
+  }
+
+  @Post(':id/rotate_secret')
+  @HttpCode(200)
+  async rotateSecret(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string) {
+    return { secret: await this.webhooks.rotateSecret(company.id, id) };
+  }
+
+  @Get(':id/deliveries')
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'succeeded', 'failed'] })
+  @ApiQuery({ name: 'page', required: false, type: Number })
+  @ApiQuery({ name: 'per', required: false, type: Number, description: '1 to 100 (default 100)' })
+  async deliveries(
+    @CurrentCompany() company: AuthenticatedCompany,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
+    const page = parsePage(query);
+    const [deliveries, total] = await this.webhooks.deliveries(company.id, id, query.status, page.offset, page.per);
+    setPagingHeaders(req, res, page, total);
+    return deliveries.map(presentDelivery);
+  }
+
+  @Post(':id/deliveries/:deliveryId/retry')
+  @HttpCode(202)
+  async retry(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<void> {
+    await this.webhooks.retryDelivery(company.id, id, deliveryId);
+  }
+}
