@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, copyFile, link, lstat, mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
+import { constants, existsSync, readFileSync } from 'node:fs';
+import { chmod, chown, copyFile, lstat, mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -156,10 +156,9 @@ export async function locateBinaries(options: { binDir?: string; user?: RuntimeU
   return again.binaries;
 }
 
-// A copy of the package's native directory (its files hard-linked where the
-// filesystem allows, else copied), in directories that are root's and open to
-// everyone, shared by every checkout of the same package version. Built
-// beside its place and renamed into it, so a copy is either whole or absent.
+// A copy of the package's native directory, root's and open to everyone,
+// shared by every checkout of the same package version. Built beside its
+// place and renamed into it, so a copy is either whole or absent.
 async function relocateBinaries(packaged: PackagedBinaries, user: RuntimeUser): Promise<string> {
   const target = join(RELOCATION_ROOT, 'bin', `${packaged.key}-${packaged.version}`);
   try {
@@ -172,7 +171,7 @@ async function relocateBinaries(packaged: PackagedBinaries, user: RuntimeUser): 
     }
     const partial = `${target}.partial-${process.pid}`;
     await rm(partial, { recursive: true, force: true });
-    await linkTree(packaged.nativeDir, partial);
+    await copyTree(packaged.nativeDir, partial);
     try {
       await rename(partial, target);
     } catch (error) {
@@ -187,20 +186,18 @@ async function relocateBinaries(packaged: PackagedBinaries, user: RuntimeUser): 
   }
 }
 
-async function linkTree(from: string, to: string): Promise<void> {
+// Root's own copies (a reflink where the filesystem can), not hard links: a
+// later chmod or edit of the checkout's files must not reach the copy.
+async function copyTree(from: string, to: string): Promise<void> {
   await mkdir(to);
   await chmod(to, 0o755);
   for (const entry of await readdir(from, { withFileTypes: true })) {
     const [source, target] = [join(from, entry.name), join(to, entry.name)];
-    if (entry.isDirectory()) await linkTree(source, target);
+    if (entry.isDirectory()) await copyTree(source, target);
     else if (entry.isSymbolicLink()) await symlink(await readlink(source), target);
     else if (entry.isFile()) {
-      try {
-        await link(source, target);
-      } catch {
-        await copyFile(source, target);
-        await chmod(target, (await stat(source)).mode & 0o755);
-      }
+      await copyFile(source, target, constants.COPYFILE_FICLONE);
+      await chmod(target, (await stat(source)).mode & 0o755);
     }
   }
 }
