@@ -120,7 +120,7 @@ describe('start-up failures of the embedded PostgreSQL', () => {
   }, 60_000);
 });
 
-describe('a stale lock left by a killed run', () => {
+describe('a data directory with a postmaster.pid', () => {
   it('postmaster.pid naming a pid that another process has since: removed, and the service starts', async () => {
     const { root, dataDir, pgPort } = await place();
     await initialisedCluster(dataDir);
@@ -142,6 +142,22 @@ describe('a stale lock left by a killed run', () => {
       bystander.kill('SIGKILL');
     }
   }, 90_000);
+
+  it('a postgres whose service still runs: refused, and left running', async () => {
+    const { root, dataDir, pgPort } = await place();
+    const env = { SWITCHBOARD_DATA_DIR: root, SWITCHBOARD_EMBEDDED_PG_PORT: String(pgPort) };
+    const first = await startService({ ...env, PORT: String(await freePort()) });
+    await waitUntil(async () => (await fetch(`http://127.0.0.1:${first.port}/ready`)).ok, 60_000, 'the first service to be ready');
+    const [postmaster] = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+
+    const second = await startService({ ...env, PORT: String(await freePort()) });
+    expect(await second.exited).toBe(1);
+    expect(startupFailureLines(second.output())).toEqual([`start-up failed: ${embeddedDatabaseMessage({ code: 'data-dir-in-use', dataDir, pid: Number(postmaster) })}`]);
+    expect((await fetch(`http://127.0.0.1:${first.port}/ready`)).status).toBe(200);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(postgresProcesses(dataDir)).toEqual([]);
+  }, 120_000);
 
   it('a postgres still running after its service was killed: stopped, and the service starts', async () => {
     const { root, dataDir, pgPort } = await place();
