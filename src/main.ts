@@ -28,9 +28,14 @@ async function main(): Promise<void> {
     ? undefined
     : new EmbeddedDatabase({
         dataDir: join(config.SWITCHBOARD_DATA_DIR, 'postgres'),
+        // Only the default place moves (as root, when PostgreSQL's user
+        // cannot reach it); a SWITCHBOARD_DATA_DIR that was set is kept.
+        relocatable: !process.env.SWITCHBOARD_DATA_DIR,
+        binDir: config.SWITCHBOARD_EMBEDDED_PG_BIN_DIR,
         port: config.SWITCHBOARD_EMBEDDED_PG_PORT,
         database: 'switchboard',
         log: (line) => (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'verbose' ? logger.debug(line) : undefined),
+        notice: (line) => logger.log(line),
       });
 
   let shuttingDown = false;

@@ -1,33 +1,19 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { postgresProcesses, reachableTempDir } from './support/embedded-postgres';
 import { freePort, spawnService, waitUntil } from './support/spawned-service';
 
 // The service as a newcomer runs it: `src/main.ts` with DATABASE_URL unset,
 // on an embedded PostgreSQL of its own, stopped with the service.
-const ROOT = join(__dirname, '..');
-
-// PIDs of postgres processes serving a data directory.
-function postgresProcesses(dataDir: string): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-        return cmd.includes('postgres') && cmd.includes(dataDir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 async function startService(env: Record<string, string>) {
   return spawnService({ ...env, DATABASE_URL: undefined, LOG_LEVEL: 'log' }, Number(env.PORT) || undefined);
 }
 
 describe('the service on its embedded PostgreSQL', () => {
-  const dataRoot = join(ROOT, '.data', `test-service-${process.pid}`);
+  // Outside the checkout, which as root may be closed to the user postgres.
+  const dataRoot = reachableTempDir('sb-service-');
   afterAll(() => rmSync(dataRoot, { recursive: true, force: true }));
 
   it('starts, creates the demo company whose credentials work, and leaves no postgres process after SIGTERM', async () => {

