@@ -192,7 +192,7 @@ describe('webhook endpoints (Manager API)', () => {
     beforeAll(async () => {
       receiver = await WebhookReceiver.start();
       // Plain http allowed, no private host allowed: loopback is refused.
-      sender = await TestApp.start({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_DNS_SERVERS: dns.address, WEBHOOK_RETRY_SCHEDULE_MS: '50,50', WEBHOOK_TIMEOUT_MS: '500' });
+      sender = await TestApp.start({ WEBHOOKS_ENABLED: 'true', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_DNS_SERVERS: dns.address, WEBHOOK_RETRY_SCHEDULE_MS: '50,50', WEBHOOK_TIMEOUT_MS: '500' });
     });
     afterAll(async () => {
       await sender.close();

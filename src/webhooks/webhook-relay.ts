@@ -50,7 +50,7 @@ const CLAIM = { all: claim(false), company: claim(true) };
 const RELAY_ONE = `WITH ev AS (
     SELECT e.id, e.tx, e.call_id, e.seq, ${EVENT_TYPE_SQL} AS event_type
       FROM call_events e
-     WHERE e.company_id = $2 AND (e.tx > $3::xid8 OR (e.tx = $3::xid8 AND e.id > $4::bigint))
+     WHERE e.company_id = $2 AND (e.tx, e.id) > ($3::xid8, $4::bigint)
        AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
      ORDER BY e.tx, e.id
      LIMIT $5),
