@@ -51,7 +51,11 @@ const CLAIM = `WITH due AS (
    ORDER BY d.next_attempt_at, d.id
    LIMIT $1
    FOR UPDATE OF d SKIP LOCKED)
-UPDATE webhook_deliveries d SET lease_until = clock_timestamp() + make_interval(secs => $2::float8 / 1000)
+UPDATE webhook_deliveries d SET lease_until = clock_timestamp() + make_interval(secs => $2::float8 / 1000),
+       -- Due again only when the lease runs out (the attempt's outcome lost):
+       -- the due index then skips deliveries in flight, instead of every
+       -- claim reading them all again.
+       next_attempt_at = clock_timestamp() + make_interval(secs => $2::float8 / 1000)
   FROM due, webhook_endpoints e, call_events ev, companies co
  WHERE d.id = due.id AND e.id = d.endpoint_id AND ev.id = d.event_row AND co.id = d.company_id
 RETURNING d.id, d.endpoint_id, jsonb_array_length(d.attempts) AS attempts, d.lease_until::text AS lease,
