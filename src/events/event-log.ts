@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RecordedAnswer } from '../calls/lifecycle/call-locks';
-import type { CallViewRow } from '../calls/call-view';
+import { recordedAnswer } from '../calls/lifecycle/call-locks';
 import { Database } from '../database/database';
 import type { EventRow } from './outgoing-event';
 
@@ -42,24 +41,36 @@ export class EventLog {
   // Up to `limit` of the company's events after `after`, oldest first.
   async readAfter(companyId: string, after: EventPosition = START, limit = 100): Promise<LoggedCallEvent[]> {
     const rows = await this.db.query(READ_AFTER, [companyId, after.tx, after.id, limit]);
-    return rows.map((row) => ({
-      position: { tx: row.tx, id: String(row.id) },
-      companyKey: row.company_key,
-      call: callOf(row.call_view, row.response),
-      callId: String(row.call_id),
-      seq: row.seq,
-      type: row.type,
-      fromStatus: row.from_status,
-      toStatus: row.to_status,
-      data: row.data,
-      source: row.source,
-      createdAt: new Date(row.created_at),
-    }));
+    return rows.map((row) => ({ ...eventRowOf(row), source: row.source }));
   }
 }
 
-function callOf(view: unknown, presented: unknown): RecordedAnswer | null {
-  if (view !== null && view !== undefined) return { view: view as CallViewRow };
-  if (presented !== null && presented !== undefined) return { presented };
-  return null;
+// A log row read with the columns of READ_AFTER (the webhook worker reads the
+// same columns) as the outgoing event's row.
+export function eventRowOf(row: {
+  tx: string;
+  id: string | number;
+  company_key: string;
+  call_id: string | number;
+  seq: number;
+  type: string;
+  from_status: string | null;
+  to_status: string;
+  data: Record<string, unknown>;
+  created_at: Date | string;
+  call_view: unknown;
+  response: unknown;
+}): EventRow {
+  return {
+    position: { tx: row.tx, id: String(row.id) },
+    companyKey: row.company_key,
+    call: recordedAnswer(row),
+    callId: String(row.call_id),
+    seq: row.seq,
+    type: row.type,
+    fromStatus: row.from_status,
+    toStatus: row.to_status,
+    data: row.data,
+    createdAt: new Date(row.created_at),
+  };
 }

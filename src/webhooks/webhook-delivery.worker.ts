@@ -1,8 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
-import type { CallViewRow } from '../calls/call-view';
-import type { RecordedAnswer } from '../calls/lifecycle/call-locks';
 import { AppConfig } from '../config/app-config';
+import { eventRowOf } from '../events/event-log';
 import { OutgoingEvent, outgoingEvent } from '../events/outgoing-event';
 import { Database } from '../database/database';
 import type { DeliveryAttempt } from './webhook-endpoint';
@@ -100,20 +99,7 @@ interface ClaimedDelivery {
 // The body of an attempt: the event JSON, with the call as that event left
 // it (the log row's view; null once retention emptied it).
 function eventOf(d: ClaimedDelivery): OutgoingEvent {
-  const call: RecordedAnswer | null =
-    d.call_view !== null && d.call_view !== undefined ? { view: d.call_view as CallViewRow } : d.response !== null && d.response !== undefined ? { presented: d.response } : null;
-  return outgoingEvent({
-    position: { tx: d.tx, id: String(d.event_row) },
-    companyKey: d.company_key,
-    callId: String(d.call_id),
-    seq: d.seq,
-    type: d.type,
-    fromStatus: d.from_status,
-    toStatus: d.to_status,
-    data: d.data,
-    createdAt: new Date(d.created_at),
-    call,
-  });
+  return outgoingEvent(eventRowOf({ ...d, id: d.event_row }));
 }
 
 interface Outcome {

@@ -116,7 +116,9 @@ export async function lockParent(tx: Transaction, parentId: string): Promise<Loc
   return toLockedCall(fresh);
 }
 
-function recordedAnswer(value: { call_view: unknown; response: unknown } | null | undefined): RecordedAnswer | null {
+// What a log row says its event answered: its call_view, else (rows before
+// the EventLogOutbox migration) its presented response, else nothing.
+export function recordedAnswer(value: { call_view: unknown; response: unknown } | null | undefined): RecordedAnswer | null {
   if (!value) return null;
   if (value.call_view !== null && value.call_view !== undefined) return { view: value.call_view as CallViewRow };
   if (value.response !== null && value.response !== undefined) return { presented: value.response };
