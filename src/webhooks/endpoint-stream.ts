@@ -34,9 +34,11 @@ const WINDOW = Number(process.env.X_WINDOW ?? 2000); // events read and not yet 
 const EVENTS_PER_READ = 500;
 // Under a stream of events, a read takes what came meanwhile at most every
 // READ_GAP_MS, and one write records what finished meanwhile at most every
-// WRITE_GAP_MS.
+// WRITE_GAP_MS, or at once when WRITE_NOW outcomes wait (a call's next event
+// waits for its previous one's row: under a backlog, rows are what paces).
 const READ_GAP_MS = 20;
-const WRITE_GAP_MS = Number(process.env.X_WGAP ?? 3);
+const WRITE_GAP_MS = Number(process.env.X_WGAP ?? 10);
+const WRITE_NOW = Number(process.env.X_WNOW ?? 32);
 const RETRY_AFTER_ERROR_MS = 1000;
 
 // The outgoing event's type (outgoing-event.ts): call.created, else call.<type>.
@@ -222,7 +224,7 @@ export class EndpointStream {
         let worked = false;
         try {
           if (this.settled.length > 0 || (this.entries.length === 0 && !samePosition(this.readCursor, this.written))) {
-            const wait = this.lastWrite + WRITE_GAP_MS - Date.now();
+            const wait = this.settled.length >= WRITE_NOW ? 0 : this.lastWrite + WRITE_GAP_MS - Date.now();
             if (wait <= 0) {
               await this.write();
               worked = true;
