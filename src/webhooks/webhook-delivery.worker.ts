@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { eventRowOf } from '../events/event-log';
 import { OutgoingEvent, outgoingEvent } from '../events/outgoing-event';
@@ -103,7 +103,7 @@ interface Outcome {
 }
 
 @Injectable()
-export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('WebhookDelivery');
   private readonly inFlight = new Map<string, number>(); // endpoint → attempts in flight
   private running = 0;
@@ -141,6 +141,10 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     for (const timer of this.timers) clearTimeout(timer);
     // Attempts in flight end within their timeout; their outcome is recorded.
     await Promise.allSettled([...this.inProgress]);
+  }
+
+  // After every attempt of the streams ended too (their own shutdown hook).
+  onApplicationShutdown(): void {
     closeWebhookConnections();
   }
 
