@@ -12,9 +12,10 @@ import { WebhookDeliveryWorker } from './webhook-delivery.worker';
 // enabled endpoint is leased by one instance at a time: every POLL_MS each
 // instance renews its leases (the answer also carries the endpoint's
 // current URL, secrets and types), drops the streams of endpoints that were
-// disabled or deleted, and takes free endpoints up to its share — the
-// enabled endpoints divided by the instances holding leases — giving back
-// what it holds beyond one more than its share, so a new instance gets work.
+// disabled or deleted, says it is alive (webhook_instances), and takes free
+// endpoints up to its share — the enabled endpoints divided by the live
+// instances — giving back what it holds beyond its share, so a new instance
+// gets work.
 // The lease of a killed instance runs out after WebhookAttempts.leaseMs (an
 // attempt's deadline twice over), and another instance goes on from the
 // endpoint's cursor.
@@ -29,9 +30,14 @@ const RENEW = `UPDATE webhook_endpoints e SET lease_until = now() + make_interva
   FROM companies co WHERE co.id = e.company_id AND e.lease_owner = $1 AND e.status = 'enabled'
   RETURNING ${COLUMNS}`;
 
-const SHARE = `SELECT count(*) FILTER (WHERE status = 'enabled')::int AS enabled,
-       count(DISTINCT lease_owner) FILTER (WHERE lease_until > now() AND lease_owner <> $1)::int AS others
-  FROM webhook_endpoints`;
+// $1 this instance, $2 how long an instance counts as alive since it was seen.
+const SHARE = `WITH seen AS (
+    INSERT INTO webhook_instances (owner, seen_at) VALUES ($1, now()) ON CONFLICT (owner) DO UPDATE SET seen_at = now()),
+  gone AS (DELETE FROM webhook_instances WHERE seen_at < now() - interval '1 day')
+SELECT (SELECT count(*) FROM webhook_endpoints WHERE status = 'enabled')::int AS enabled,
+       (SELECT count(*) FROM webhook_instances WHERE owner <> $1 AND seen_at > now() - make_interval(secs => $2::float8 / 1000))::int AS others`;
+
+const GONE = `DELETE FROM webhook_instances WHERE owner = $1`;
 
 const TAKE = `UPDATE webhook_endpoints e SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::float8 / 1000)
   FROM companies co
@@ -78,6 +84,7 @@ export class WebhookStreams implements OnApplicationBootstrap, BeforeApplication
     await this.passing;
     for (const [id, stream] of this.streams) this.drop(id, stream);
     await Promise.all(this.stopping.values());
+    await this.db.query(GONE, [this.owner]).catch(() => undefined);
   }
 
   // An endpoint was created or enabled (or changed) on this instance: a
@@ -112,12 +119,12 @@ export class WebhookStreams implements OnApplicationBootstrap, BeforeApplication
     }
     for (const endpoint of renewed) this.streams.get(String(endpoint.id))?.update(endpoint);
 
-    const [{ enabled, others }] = await this.db.query<{ enabled: number; others: number }>(SHARE, [this.owner]);
+    const [{ enabled, others }] = await this.db.query<{ enabled: number; others: number }>(SHARE, [this.owner, leaseMs]);
     const share = Math.ceil(enabled / (others + 1));
     if (this.streams.size < share && !this.stopped) {
       const taken = await this.db.query<LeasedEndpoint>(TAKE, [this.owner, leaseMs, share - this.streams.size, [...this.streams.keys(), ...this.stopping.keys()]]);
       for (const endpoint of taken) this.start(endpoint);
-    } else if (this.streams.size > share + 1) {
+    } else if (this.streams.size > share) {
       for (const [id, stream] of [...this.streams].slice(share)) this.drop(id, stream);
     }
     for (const stream of this.streams.values()) stream.wake();
