@@ -363,7 +363,9 @@ export class EndpointStream {
     const cursor = firstOpen ? firstOpen.before : this.readCursor;
     let fenced: number;
     try {
-      [{ fenced }] = await this.db.query<{ fenced: number }>(WRITE, [
+      // Not waiting for the WAL flush: rows lost to a crash of the database
+      // go with the cursor, and their events are sent again (at least once).
+      const values = [
         this.endpoint.id,
         this.owner,
         cursor.tx,
@@ -376,7 +378,14 @@ export class EndpointStream {
         batch.map((x) => x.status),
         batch.map((x) => x.attempts),
         batch.map((x) => x.delayMs),
-      ]);
+      ];
+      // BEGIN, SET, the write and COMMIT in one round trip.
+      [{ fenced }] = await this.db.transaction(async (tx) => {
+        tx.defer(`SET LOCAL synchronous_commit = off`);
+        const written = tx.deferQuery<{ fenced: number }>(WRITE, values);
+        await tx.commit();
+        return written;
+      });
     } catch (error) {
       for (const entry of batch) entry.state = 'settled';
       this.settled.unshift(...batch);
