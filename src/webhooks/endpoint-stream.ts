@@ -34,11 +34,11 @@ const WINDOW = Number(process.env.X_WINDOW ?? 2000); // events read and not yet 
 const EVENTS_PER_READ = 500;
 // Under a stream of events, a read takes what came meanwhile at most every
 // READ_GAP_MS, and one write records what finished meanwhile at most every
-// WRITE_GAP_MS, or at once when WRITE_NOW outcomes wait (a call's next event
-// waits for its previous one's row: under a backlog, rows are what paces).
+// WRITE_GAP_MS — or as soon as the write before it is done when an outcome
+// holds up its call's next event (which waits for that row): under a
+// backlog, rows are what paces each call.
 const READ_GAP_MS = 20;
-const WRITE_GAP_MS = Number(process.env.X_WGAP ?? 10);
-const WRITE_NOW = Number(process.env.X_WNOW ?? 32);
+const WRITE_GAP_MS = Number(process.env.X_WGAP ?? 20);
 const RETRY_AFTER_ERROR_MS = 1000;
 
 // The outgoing event's type (outgoing-event.ts): call.created, else call.<type>.
@@ -162,6 +162,7 @@ export class EndpointStream {
   private storedAfterCursor: Set<string> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private wantRead = true;
+  private writeNow = false; // a settled entry holds up its call's next one
   private lastRead = 0;
   private lastWrite = 0;
   private lastReadFull = false;
@@ -224,7 +225,7 @@ export class EndpointStream {
         let worked = false;
         try {
           if (this.settled.length > 0 || (this.entries.length === 0 && !samePosition(this.readCursor, this.written))) {
-            const wait = this.settled.length >= WRITE_NOW ? 0 : this.lastWrite + WRITE_GAP_MS - Date.now();
+            const wait = this.writeNow ? 0 : this.lastWrite + WRITE_GAP_MS - Date.now();
             if (wait <= 0) {
               await this.write();
               worked = true;
@@ -281,8 +282,10 @@ export class EndpointStream {
       this.entries.push(entry);
       const callId = String(row.call_id);
       const queue = this.calls.get(callId);
-      if (queue) queue.push(entry);
-      else this.calls.set(callId, [entry]);
+      if (queue) {
+        if (queue.some((earlier) => earlier.state === 'settled')) this.writeNow = true;
+        queue.push(entry);
+      } else this.calls.set(callId, [entry]);
       if (row.blocked || this.queuedBehind.has(callId)) this.queueBehind(callId, entry);
       else if (!queue) this.ready.push(callId);
     }
@@ -324,6 +327,9 @@ export class EndpointStream {
       )
       .finally(() => {
         this.inFlight.delete(attempt);
+        // The freed slot goes to the next call at once, not after the
+        // loop's current read or write.
+        this.dispatch();
         this.pump();
       });
     this.inFlight.add(attempt);
@@ -336,6 +342,8 @@ export class EndpointStream {
     entry.attempts = attempts;
     entry.delayMs = delayMs;
     this.settled.push(entry);
+    const queue = this.calls.get(String(entry.row.call_id));
+    if (queue && queue[queue.length - 1] !== entry) this.writeNow = true;
   }
 
   // The call's delivery failed and waits for its retry: every later event
@@ -358,6 +366,7 @@ export class EndpointStream {
   private async write(): Promise<void> {
     this.lastWrite = Date.now();
     const batch = this.settled.splice(0);
+    this.writeNow = false;
     for (const entry of batch) entry.state = 'writing';
     const firstOpen = this.entries.find((entry) => entry.state !== 'writing');
     const cursor = firstOpen ? firstOpen.before : this.readCursor;
@@ -389,6 +398,7 @@ export class EndpointStream {
     } catch (error) {
       for (const entry of batch) entry.state = 'settled';
       this.settled.unshift(...batch);
+      this.writeNow = true;
       throw error;
     }
     if (fenced === 0) {
