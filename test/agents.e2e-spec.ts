@@ -57,7 +57,7 @@ describe('the Manager API: agents', () => {
       for (const email of ['Carol@Acme.example', 'carol@acme.example', 'CAROL@ACME.EXAMPLE']) {
         const res = await t.post(URL, { email, first_name: 'C', last_name: 'C' }, acme);
         expect(res.status).toBe(409);
-        expect(res.body).toEqual({ message: `An agent with email '${email}' already exists` });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `An agent with email '${email}' already exists` });
       }
       // another company may use it
       expect((await t.post(URL, { email: 'carol@acme.example', first_name: 'C', last_name: 'C' }, await t.createCompany())).status).toBe(201);
@@ -104,7 +104,7 @@ describe('the Manager API: agents', () => {
     ].map(([body, message]) => [brief(body), body, message]))('refuses %s: %s', async (_, body, message) => {
       const res = await t.post(URL, body, acme);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ message });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
     });
 
     it('refuses a body that is not a JSON object, or not JSON', async () => {
@@ -177,7 +177,7 @@ describe('the Manager API: agents', () => {
     ])('refuses ?%s', async (query, message) => {
       const res = await t.get(`${URL}?${query}`, company);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ message });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
     });
   });
 
@@ -186,7 +186,7 @@ describe('the Manager API: agents', () => {
       for (const id of ['999999999', 'abc', '0', '-1', '1e3', '99999999999999999999999']) {
         const res = await t.get(`${URL}/${id}`, acme);
         expect(res.status).toBe(404);
-        expect(res.body).toEqual({ message: `Agent ${id} is not found` });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Agent ${id} is not found` });
       }
     });
   });
@@ -210,7 +210,7 @@ describe('the Manager API: agents', () => {
       const b = await createAgent(t, acme);
       const res = await t.patch(`${URL}/${b.id}`, { email: 'ERIN@acme.example' }, acme);
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ message: "An agent with email 'ERIN@acme.example' already exists" });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: "An agent with email 'ERIN@acme.example' already exists" });
       const own = await t.patch(`${URL}/${a.id}`, { email: 'Erin@Acme.example' }, acme);
       expect(own.status).toBe(200);
       expect(own.body.email).toBe('Erin@Acme.example');
@@ -239,7 +239,7 @@ describe('the Manager API: agents', () => {
     it('answers 404 for an unknown id', async () => {
       const res = await t.patch(`${URL}/999999999`, { first_name: 'X' }, acme);
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ message: 'Agent 999999999 is not found' });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'Agent 999999999 is not found' });
     });
   });
 
@@ -249,7 +249,7 @@ describe('the Manager API: agents', () => {
       const foreign = await createAgent(t, globex);
       const read = await t.get(`${URL}/${foreign.id}`, acme);
       expect(read.status).toBe(404);
-      expect(read.body).toEqual({ message: `Agent ${foreign.id} is not found` });
+      expect(read.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Agent ${foreign.id} is not found` });
       const patched = await t.patch(`${URL}/${foreign.id}`, { first_name: 'Hijacked' }, acme);
       expect(patched.status).toBe(404);
       expect((await t.get(`${URL}/${foreign.id}`, globex)).body).toEqual(foreign);

@@ -196,7 +196,7 @@ describe('POST /apps/api/v1/calls under generated input', () => {
       for (const key of [undefined, `raw-${Math.random()}`]) {
         const res = await check(w.f, raw, key ? { ...headers, 'idempotency-key': key } : headers, 'raw', seen);
         expect(res.status).toBe(status);
-        if (message !== null) expect(res.body).toEqual({ message });
+        if (message !== null) expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
       }
     });
   });
@@ -229,7 +229,7 @@ describe('POST /apps/api/v1/calls under generated input', () => {
         const headers: Record<string, string> = key ? { 'idempotency-key': key } : {};
         const res = await check(w.f, raw(), headers, 'hostile', seen);
         expect(res.status).toBe(status);
-        if (message !== null) expect(res.body).toEqual({ message });
+        if (message !== null) expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
         // A retry answers the same; a replay when the controller answered.
         if (key) {
           const again = await check(w.f, raw(), headers, 'hostile replay', seen);

@@ -119,7 +119,7 @@ describe('Idempotency-Key', () => {
     expect(created.length + conflicts.length).toBe(20);
     expect(created.length).toBeGreaterThanOrEqual(1);
     for (const r of created) expect(r.body).toEqual(created[0].body);
-    for (const r of conflicts) expect(r.body).toEqual({ message: CallMessages.idempotencyKeyInProgress });
+    for (const r of conflicts) expect(r.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: CallMessages.idempotencyKeyInProgress });
     expect(created.filter((r) => r.headers['idempotent-replayed'] === undefined)).toHaveLength(1);
     expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 1, participants: 1, call_events: 1 });
     // Once settled, a retry replays it.

@@ -312,7 +312,7 @@ describe('reading calls', () => {
       const f = await seedCallFixtures(t);
       const res = await t.get(`${LIST}?${query}`, f.company);
       expect(res.status).toBe(400);
-      expect(Object.keys(res.body)).toEqual(['message']);
+      expect(Object.keys(res.body).sort()).toEqual(['error', 'message', 'status']);
       expect(res.body.message).toContain(name);
     });
 

@@ -51,7 +51,7 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
       for (const id of ['999999999', 'abc', '0', '-1']) {
         const response = await t.post(eventsUrl(id), { type: 'hold' }, f.company);
         expect(response.status).toBe(404);
-        expect(response.body).toEqual({ message: `Call ${id} is not found` });
+        expect(response.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Call ${id} is not found` });
       }
     });
 
@@ -63,11 +63,11 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
       for (const body of [{ type: 'hold' }, { type: 'hangup' }, { type: 'hold', event_id: 'x-1' }]) {
         const response = await t.post(eventsUrl(call.id), body, stranger.company);
         expect(response.status).toBe(404);
-        expect(response.body).toEqual({ message: `Call ${call.id} is not found` });
+        expect(response.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Call ${call.id} is not found` });
       }
       const events = await t.get(eventsUrl(call.id), stranger.company);
       expect(events.status).toBe(404);
-      expect(events.body).toEqual({ message: `Call ${call.id} is not found` });
+      expect(events.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Call ${call.id} is not found` });
       expect(await stateOf(owner, call.id)).toEqual(before);
     });
 
@@ -76,7 +76,7 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
       const call = await callIn(t, f, 'queued');
       const response = await t.post(eventsUrl(call.id), { type: 'offer', group: 'G2' });
       expect(response.status).toBe(401);
-      expect(response.body).toEqual({ message: 'Unauthorized' });
+      expect(response.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'Unauthorized' });
     });
   });
 

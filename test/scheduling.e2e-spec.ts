@@ -180,7 +180,7 @@ describe('scheduled calls', () => {
       ]);
       // Friday 2027-03-12 13:30Z is 08:30 in New York (EST): closed.
       const closed = await t.patch(`/apps/api/v1/calls/${call.id}`, { scheduled_at: '2027-03-12T13:30:00Z' }, f.company);
-      expect(closed.body).toEqual({ message: "Menu is in 'after hours' state, can't accept incoming calls" });
+      expect(closed.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: "Menu is in 'after hours' state, can't accept incoming calls" });
       // Monday 2027-03-15 13:30Z is 09:30 in New York (EDT, after the change): open.
       const open = await t.patch(`/apps/api/v1/calls/${call.id}`, { scheduled_at: '2027-03-15T13:30:00Z' }, f.company);
       expect(open.status).toBe(200);
