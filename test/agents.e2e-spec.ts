@@ -231,7 +231,7 @@ describe('the Manager API: agents', () => {
         [{ name: 'X Y' }, 'property name should not exist'],
       ] as const) {
         const res = await t.patch(`${URL}/${agent.id}`, body, acme);
-        expect([body, res.status, res.body]).toEqual([body, 400, { message }]);
+        expect([body, res.status, res.body]).toEqual([body, 400, { error: expect.any(String), status: expect.any(Number), message }]);
       }
       expect((await t.get(`${URL}/${agent.id}`, acme)).body).toEqual(agent);
     });

@@ -166,7 +166,7 @@ describe('the Manager API: contacts', () => {
         [{ id: 2 }, 'property id should not exist'],
       ] as const) {
         const res = await t.patch(`${URL}/${contact.id}`, body, acme);
-        expect([body, res.status, res.body]).toEqual([body, 400, { message }]);
+        expect([body, res.status, res.body]).toEqual([body, 400, { error: expect.any(String), status: expect.any(Number), message }]);
       }
       expect((await t.get(`${URL}/${contact.id}`, acme)).body).toEqual(contact);
     });

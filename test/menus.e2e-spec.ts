@@ -289,7 +289,7 @@ describe('the Manager API: menus', () => {
         [{ deleted: false }, 'property deleted should not exist'],
       ] as const) {
         const res = await t.patch(`${URL}/${menu.id}`, body, acme);
-        expect([body, res.status, res.body]).toEqual([body, 400, { message }]);
+        expect([body, res.status, res.body]).toEqual([body, 400, { error: expect.any(String), status: expect.any(Number), message }]);
       }
       expect((await t.get(`${URL}/${menu.id}`, acme)).body).toEqual(menu);
     });

@@ -150,7 +150,7 @@ describe('the Manager API: outbound numbers', () => {
         [{ id: 1 }, 'property id should not exist'],
       ] as const) {
         const res = await t.patch(`${URL}/${number.id}`, body, acme);
-        expect([body, res.status, res.body]).toEqual([body, 400, { message }]);
+        expect([body, res.status, res.body]).toEqual([body, 400, { error: expect.any(String), status: expect.any(Number), message }]);
       }
       expect((await t.get(`${URL}/${number.id}`, acme)).body).toEqual(number);
     });

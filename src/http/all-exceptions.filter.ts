@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/domain-error';
-import { httpStatusOf } from './error-statuses';
+import { errorBodyOf, httpStatusOf } from './error-statuses';
 
 // The one exception filter: the engine's coded errors become the status the
 // CCAI table names (error-statuses.ts) and {message, error, status}: `error`
@@ -29,7 +29,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private toResponse(error: unknown, request: FastifyRequest): { status: number; body: Record<string, unknown> } {
     if (error instanceof DomainError) {
       const status = httpStatusOf(error);
-      if (status !== undefined) return { status, body: { message: error.message, error: error.code } };
+      if (status !== undefined) return { status, body: errorBodyOf(error, status) };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();

@@ -31,6 +31,12 @@ export function httpStatusOf(error: DomainError): number | undefined {
   return undefined;
 }
 
+// The CCAI surface's error body: the contract's message, the stable code
+// and the status.
+export function errorBodyOf(error: DomainError, status: number): { message: string; error: string; status: number } {
+  return { message: error.message, error: error.code, status };
+}
+
 function callStatus(code: CallErrorCode): number {
   switch (code) {
     case CallErrorCode.callNotFound:
@@ -117,6 +123,11 @@ function requestStatus(code: RequestErrorCode): number {
     case RequestErrorCode.wholeNumberBetween:
     case RequestErrorCode.includeDeletedNotBoolean:
     case RequestErrorCode.ticketIdFilterNotWellFormed:
+    case RequestErrorCode.sortColumn:
+    case RequestErrorCode.sortDirection:
+    case RequestErrorCode.parameterOnce:
+    case RequestErrorCode.dateTime:
+    case RequestErrorCode.idFilter:
       return 400;
     default:
       return unreachable(code);
