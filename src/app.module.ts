@@ -12,6 +12,9 @@ import { EventsModule } from './events/events.module';
 import { LiveModule } from './live/live.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { SettingsModule } from './settings/settings.module';
+import { TeamsModule } from './teams/teams.module';
+import { UserStatusesModule } from './user-statuses/user-statuses.module';
 
 @Module({})
 export class AppModule {
@@ -23,7 +26,10 @@ export class AppModule {
         DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.DB_POOL_SIZE }),
         EventsModule,
         CompaniesModule,
+        UserStatusesModule,
         AgentsModule,
+        TeamsModule,
+        SettingsModule,
         MenusModule,
         OutboundNumbersModule,
         ContactsModule,

@@ -11,6 +11,8 @@ import { LiveError, LiveErrorCode } from '../live/live-errors';
 import { MenuError, MenuErrorCode } from '../menus/menu-errors';
 import { OutboundNumberError, OutboundNumberErrorCode } from '../outbound-numbers/outbound-number-errors';
 import { WebhookError, WebhookErrorCode } from '../webhooks/webhook-errors';
+import { UserStatusError, UserStatusErrorCode } from '../user-statuses/user-status-errors';
+import { TeamError, TeamErrorCode } from '../teams/team-errors';
 
 // The CCAI surface's table: every domain error code to its HTTP status (the
 // body is `{message}`, the error's own message). One exhaustive switch per
@@ -28,6 +30,8 @@ export function httpStatusOf(error: DomainError): number | undefined {
   if (error instanceof HealthError) return healthStatus(error.code);
   if (error instanceof LiveError) return liveStatus(error.code);
   if (error instanceof WebhookError) return webhookStatus(error.code);
+  if (error instanceof UserStatusError) return userStatusStatus(error.code);
+  if (error instanceof TeamError) return teamStatus(error.code);
   return undefined;
 }
 
@@ -163,6 +167,8 @@ function agentStatus(code: AgentErrorCode): number {
       return 404;
     case AgentErrorCode.emailTaken:
       return 409;
+    case AgentErrorCode.statusNotFound:
+      return 400;
     default:
       return unreachable(code);
   }
@@ -180,6 +186,8 @@ function menuStatus(code: MenuErrorCode): number {
     case MenuErrorCode.parentIsSelfOrDescendant:
     case MenuErrorCode.menuTypeRequired:
     case MenuErrorCode.menuTypeDiffersFromParent:
+    case MenuErrorCode.assignedAgentNotFound:
+    case MenuErrorCode.assignedTeamNotFound:
       return 400;
     default:
       return unreachable(code);
@@ -248,6 +256,36 @@ function liveStatus(code: LiveErrorCode): number {
     case LiveErrorCode.typeUnknown:
     case LiveErrorCode.eventIdNotWellFormed:
     case LiveErrorCode.limitOutOfRange:
+      return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function userStatusStatus(code: UserStatusErrorCode): number {
+  switch (code) {
+    case UserStatusErrorCode.notFound:
+      return 404;
+    case UserStatusErrorCode.nameTaken:
+    case UserStatusErrorCode.builtInDelete:
+      return 409;
+    case UserStatusErrorCode.builtInAvailability:
+      return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function teamStatus(code: TeamErrorCode): number {
+  switch (code) {
+    case TeamErrorCode.notFound:
+      return 404;
+    case TeamErrorCode.deleted:
+    case TeamErrorCode.deleteWithChildren:
+      return 409;
+    case TeamErrorCode.parentNotFound:
+    case TeamErrorCode.parentIsSelfOrDescendant:
+    case TeamErrorCode.agentNotFound:
       return 400;
     default:
       return unreachable(code);
