@@ -368,7 +368,7 @@ describe('POST /apps/api/v1/calls', () => {
       name: 'Ada Lovelace',
       last_name: 'Lovelace',
       first_name: 'Ada',
-      agent_number: '42',
+      agent_number: 42,
       avatar_url: 'https://example.com/a.png',
     });
     const participant = (callId: number, type: 'agent' | 'end_user', userId: number | null, endUserId: number | null) => ({

@@ -40,7 +40,7 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
   async function expectRefused(f: CallFixtures, callId: number, body: unknown, status: number, message: string) {
     const before = await stateOf(f, callId);
     const response = await t.post(eventsUrl(callId), body, f.company);
-    expect({ body, status: response.status, answer: response.body }).toEqual({ body, status, answer: { message } });
+    expect({ body, status: response.status, answer: response.body }).toEqual({ body, status, answer: { error: expect.any(String), status: expect.any(Number), message } });
     expect(response.headers['idempotent-replayed']).toBeUndefined();
     expect(await stateOf(f, callId)).toEqual(before);
   }
@@ -174,7 +174,7 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
           // A body valid in every field, so only the status can refuse it.
           const body = all[type] ?? { type };
           const response = await postEvent(t, f, call.id, body);
-          expect({ status, body, answer: response.status, message: response.body }).toEqual({ status, body, answer: 409, message: { message: `Cannot ${type} a call in status '${status}'` } });
+          expect({ status, body, answer: response.status, message: response.body }).toEqual({ status, body, answer: 409, message: { error: 'event_not_allowed', status: 409, message: `Cannot ${type} a call in status '${status}'` } });
           refusals += 1;
         }
         expect(await stateOf(f, call.id)).toEqual(before);

@@ -33,6 +33,9 @@ describe('the Manager API: menus', () => {
         recording_option: 'never',
         business_hours: null,
         deleted: false,
+        agent_assignments: [],
+        team_assignments: [],
+        agents_count: 0,
       });
       expect((await t.get(`${URL}/${res.body.id}`, acme)).body).toEqual(res.body);
     });
@@ -59,6 +62,9 @@ describe('the Manager API: menus', () => {
         languages: ['es', 'en'],
         business_hours: { time_zone: 'Europe/Berlin', weekly: { mon: [['09:00', '24:00']], fri: [['08:00', '12:00'], ['13:00', '17:00']] }, closed_dates: [] },
         deleted: false,
+        agent_assignments: [],
+        team_assignments: [],
+        agents_count: 0,
       });
       expect((await t.get(`${URL}/${res.body.id}`, acme)).body).toEqual(res.body);
     });
