@@ -36,6 +36,17 @@ export function parseListQuery<Column extends string>(query: Record<string, unkn
   return { page, sortColumn, sortDirection: direction, ranges };
 }
 
+// The page of a list always ordered by id, ascending (the configuration
+// tables, read whole by pipelines): sort parameters other than that order
+// are refused rather than ignored.
+export function parseIdOrderedPage(query: Record<string, unknown>): Page {
+  const sortColumn = one(query, 'sort_column');
+  if (sortColumn !== undefined && sortColumn !== 'id') throw requestError('sortColumn', ['id']);
+  const direction = one(query, 'sort_direction');
+  if (direction !== undefined && direction.toUpperCase() !== 'ASC') throw requestError('idOrderOnly');
+  return parsePage(query);
+}
+
 // A parameter given at most once (Fastify answers an array for `a=1&a=2`).
 export function one(query: Record<string, unknown>, name: string): string | undefined {
   const value = query[name];

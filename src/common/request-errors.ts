@@ -12,6 +12,7 @@ export const RequestMessages = {
   parameterOnce: (name: string) => `${name} must be given once`,
   dateTime: (name: string) => `${name} must be an ISO 8601 date-time`,
   idFilter: (name: string) => `${name} must be a positive integer`,
+  idOrderOnly: 'sort_direction must be ASC: this list is ordered by id',
 } as const;
 
 export enum RequestErrorCode {
@@ -24,6 +25,7 @@ export enum RequestErrorCode {
   parameterOnce = 'parameter_repeated',
   dateTime = 'date_time_not_well_formed',
   idFilter = 'id_filter_not_well_formed',
+  idOrderOnly = 'sort_direction_id_order_only',
 }
 
 export class RequestError extends DomainError<RequestErrorCode> {}

@@ -132,6 +132,7 @@ function requestStatus(code: RequestErrorCode): number {
     case RequestErrorCode.parameterOnce:
     case RequestErrorCode.dateTime:
     case RequestErrorCode.idFilter:
+    case RequestErrorCode.idOrderOnly:
       return 400;
     default:
       return unreachable(code);

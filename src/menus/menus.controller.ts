@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parsePage, setPagingHeaders } from '../common/paging';
+import { parseIdOrderedPage } from '../common/list-query';
+import { setPagingHeaders } from '../common/paging';
 import { requestError } from '../common/request-errors';
 import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../companies/company-auth.guard';
@@ -28,7 +29,7 @@ export class MenusController {
   @ApiQuery({ name: 'page', required: false, type: Number })
   @ApiQuery({ name: 'per', required: false, type: Number, description: '1 to 100 (default 100)' })
   async list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    const page = parsePage(query);
+    const page = parseIdOrderedPage(query);
     const [menus, total] = await this.menus.list(company.id, { includeDeleted: parseIncludeDeleted(query.include_deleted), offset: page.offset, limit: page.per });
     setPagingHeaders(req, res, page, total);
     return menus.map(presentMenu);

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parsePage, setPagingHeaders } from '../common/paging';
+import { parseIdOrderedPage } from '../common/list-query';
+import { setPagingHeaders } from '../common/paging';
 import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../companies/company-auth.guard';
 import { CreateOutboundNumberDto, OutboundNumberResponse, UpdateOutboundNumberDto } from './dto/outbound-number.dto';
@@ -26,7 +27,7 @@ export class OutboundNumbersController {
   @ApiQuery({ name: 'page', required: false, type: Number })
   @ApiQuery({ name: 'per', required: false, type: Number, description: '1 to 100 (default 100)' })
   async list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    const page = parsePage(query);
+    const page = parseIdOrderedPage(query);
     const [numbers, total] = await this.numbers.list(company.id, page.offset, page.per);
     setPagingHeaders(req, res, page, total);
     return numbers.map(presentOutboundNumber);

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parseListQuery } from '../common/list-query';
+import { parseIdOrderedPage } from '../common/list-query';
 import { setPagingHeaders } from '../common/paging';
 import { requestError } from '../common/request-errors';
 import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
@@ -29,7 +29,7 @@ export class TeamsController {
   @ApiPagedList(TeamResponse, { description: 'Teams by id, with their agents', sortColumns: ['id'], defaultSort: 'id' })
   @ApiQuery({ name: 'include_deleted', required: false, type: Boolean, description: 'Also list deleted teams (default false)' })
   async list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    const { page } = parseListQuery(query, { sortColumns: ['id'], defaultSort: 'id', timeRanges: [] });
+    const page = parseIdOrderedPage(query);
     const [teams, total] = await this.teams.list(company.id, { includeDeleted: parseIncludeDeleted(query.include_deleted), offset: page.offset, limit: page.per });
     setPagingHeaders(req, res, page, total);
     return teams.map(presentTeam);

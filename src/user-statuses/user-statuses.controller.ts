@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parseListQuery } from '../common/list-query';
+import { parseIdOrderedPage } from '../common/list-query';
 import { setPagingHeaders } from '../common/paging';
 import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../companies/company-auth.guard';
@@ -27,7 +27,7 @@ export class UserStatusesController {
   @Get()
   @ApiPagedList(UserStatusResponse, { description: 'The built-in and custom statuses, by id', sortColumns: ['id'], defaultSort: 'id' })
   async list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    const { page } = parseListQuery(query, { sortColumns: ['id'], defaultSort: 'id', timeRanges: [] });
+    const page = parseIdOrderedPage(query);
     const [statuses, total] = await this.statuses.list(company.id, page.offset, page.per);
     setPagingHeaders(req, res, page, total);
     return statuses.map(presentUserStatus);

@@ -3,7 +3,8 @@ import { ApiBasicAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } fr
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../companies/company-auth.guard';
-import { parsePage, setPagingHeaders } from '../common/paging';
+import { parseIdOrderedPage } from '../common/list-query';
+import { setPagingHeaders } from '../common/paging';
 import { CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookEndpointResponse } from './dto/webhook-endpoint.dto';
 import { presentDelivery, presentEndpoint } from './webhook-endpoint';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
@@ -26,7 +27,7 @@ export class WebhookEndpointsController {
   @ApiQuery({ name: 'page', required: false, type: Number })
   @ApiQuery({ name: 'per', required: false, type: Number, description: '1 to 100 (default 100)' })
   async list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    const page = parsePage(query);
+    const page = parseIdOrderedPage(query);
     const [endpoints, total] = await this.webhooks.list(company.id, page.offset, page.per);
     setPagingHeaders(req, res, page, total);
     return endpoints.map((e) => presentEndpoint(e));
@@ -67,7 +68,7 @@ export class WebhookEndpointsController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) res: FastifyReply,
   ) {
-    const page = parsePage(query);
+    const page = parseIdOrderedPage(query);
     const [deliveries, total] = await this.webhooks.deliveries(company.id, id, query.status, page.offset, page.per);
     setPagingHeaders(req, res, page, total);
     return deliveries.map(presentDelivery);
