@@ -46,6 +46,8 @@ export interface ApiListOptions {
   sortColumns?: readonly string[];
   defaultSort?: string;
   timeRanges?: readonly string[];
+  // Always ordered by id, ascending (parseIdOrderedPage).
+  idOrdered?: boolean;
 }
 
 // A Manager-API list: a bare JSON array of `type`, paged (page, per), with
@@ -69,10 +71,63 @@ export function ApiPagedList(type: Type<unknown>, options: ApiListOptions = {}):
       ApiQuery({ name: 'sort_direction', required: false, schema: { type: 'string', enum: ['ASC', 'DESC'], default: 'ASC' } }),
     );
   }
+  if (options.idOrdered) {
+    decorators.push(
+      ApiQuery({ name: 'sort_column', required: false, schema: { type: 'string', enum: ['id'], default: 'id' } }),
+      ApiQuery({ name: 'sort_direction', required: false, schema: { type: 'string', enum: ['ASC'], default: 'ASC' } }),
+    );
+  }
   for (const field of options.timeRanges ?? []) {
     for (const bound of ['from', 'to']) {
       decorators.push(ApiQuery({ name: `${field}[${bound}]`, required: false, description: `Only records whose ${field} is ${bound === 'from' ? 'at or after' : 'at or before'} this time (ISO 8601)`, schema: { type: 'string', format: 'date-time' } }));
     }
   }
   return applyDecorators(...decorators, ApiErrors(400, 401));
+}
+
+// Small answers of the operator, scheduling, events and webhook routes.
+export class CompanyCreatedResponse {
+  @ApiProperty() key: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'The first API token: shown only here' }) token: string;
+}
+
+export class TokenCreatedResponse {
+  @ApiProperty() id: number;
+  @ApiProperty({ description: 'Shown only here' }) token: string;
+}
+
+export class DispatchResponse {
+  @ApiProperty({ description: 'How many due calls were dispatched' }) dispatched: number;
+}
+
+export class OutgoingEventDataResponse {
+  @ApiProperty() call_id: number;
+  @ApiProperty() seq: number;
+  @ApiProperty({ type: 'object', additionalProperties: true }) event: Record<string, unknown>;
+  @ApiProperty() status: string;
+  @ApiProperty({ type: String, nullable: true }) previous_status: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The call object as the event left it' }) call: Record<string, unknown>;
+}
+
+export class OutgoingEventResponse {
+  @ApiProperty({ example: 'evt_0000000000000000081500000000000000000042' }) id: string;
+  @ApiProperty({ example: 'call.assign' }) type: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ description: "The company's key" }) company: string;
+  @ApiProperty({ type: OutgoingEventDataResponse }) data: OutgoingEventDataResponse;
+}
+
+export class SecretResponse {
+  @ApiProperty({ example: 'whsec_…' }) secret: string;
+}
+
+export class WebhookDeliveryResponse {
+  @ApiProperty() id: number;
+  @ApiProperty() event_id: string;
+  @ApiProperty() event_type: string;
+  @ApiProperty() call_id: number;
+  @ApiProperty({ enum: ['pending', 'succeeded', 'failed'] }) status: string;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) attempts: unknown[];
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) next_attempt_at: string | null;
 }

@@ -26,7 +26,7 @@ export class TeamsController {
   }
 
   @Get()
-  @ApiPagedList(TeamResponse, { description: 'Teams by id, with their agents', sortColumns: ['id'], defaultSort: 'id' })
+  @ApiPagedList(TeamResponse, { description: 'Teams by id, with their agents', idOrdered: true })
   @ApiQuery({ name: 'include_deleted', required: false, type: Boolean, description: 'Also list deleted teams (default false)' })
   async list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     const page = parseIdOrderedPage(query);

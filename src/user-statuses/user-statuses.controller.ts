@@ -25,7 +25,7 @@ export class UserStatusesController {
   }
 
   @Get()
-  @ApiPagedList(UserStatusResponse, { description: 'The built-in and custom statuses, by id', sortColumns: ['id'], defaultSort: 'id' })
+  @ApiPagedList(UserStatusResponse, { description: 'The built-in and custom statuses, by id', idOrdered: true })
   async list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     const page = parseIdOrderedPage(query);
     const [statuses, total] = await this.statuses.list(company.id, page.offset, page.per);
