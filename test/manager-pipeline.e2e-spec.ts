@@ -2,7 +2,7 @@ import { createAgent } from './factories';
 import { recordValidators } from './support/ccai-record-shapes';
 import { seedCallFixtures, CallFixtures } from './support/call-fixtures';
 import { callIn, eventsUrl } from './support/lifecycle-fixtures';
-import { TestApp } from './support/test-app';
+import { TestApp, TestResponse } from './support/test-app';
 
 const PUBLIC_URL = 'https://switchboard.example.com';
 const BASE = '/manager/api/v1';
@@ -59,16 +59,16 @@ describe('a Singer-style pipeline reading every stream', () => {
     const records: Record_[] = [];
     let pages = 0;
     while (url) {
-      const res = await t.get(url, f.company);
+      const res: TestResponse = await t.get(url, f.company);
       expect([url, res.status]).toEqual([url, 200]);
       expect(Array.isArray(res.body)).toBe(true);
       pages += 1;
-      for (const record of tree ? flatten(res.body) : res.body) {
+      for (const record of (tree ? flatten(res.body) : res.body) as Record_[]) {
         const valid = validators[stream](record);
         if (!valid) throw new Error(`${stream} record ${JSON.stringify(record)} breaks the shape: ${JSON.stringify(validators[stream].errors)}`);
         records.push(record);
       }
-      const next = /<([^>]+)>; rel="next"/.exec(String(res.headers.link ?? ''))?.[1];
+      const next: string | undefined = /<([^>]+)>; rel="next"/.exec(String(res.headers.link ?? ''))?.[1];
       // Only https links are followed, as a careful pipeline does.
       if (next !== undefined) expect(next.startsWith(`${PUBLIC_URL}/`)).toBe(true);
       url = next?.slice(PUBLIC_URL.length);
