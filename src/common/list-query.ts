@@ -69,7 +69,7 @@ function instantParameter(query: Record<string, unknown>, field: string, bound: 
 // local time). A `+hh:mm` zone sent unencoded in a query string arrives as
 // ` hh:mm` (a `+` there means a space): read as the `+` it was.
 export function parseInstant(raw: string): Date | null {
-  const text = raw.replace(/ (\d{2}:?\d{2})$/, '+$1');
+  const text = raw.replace(/([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?) (\d{2}:?\d{2})$/i, '$1+$4');
   const m = /^(\d{4})-(\d{2})-(\d{2})([T ](\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
   if (!m) return null;
   const [, year, month, day, time, hours, minutes, , secs] = m;
