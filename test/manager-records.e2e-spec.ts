@@ -174,6 +174,9 @@ describe('the Manager API records', () => {
       // As a tap sends it: unencoded, the zone's + read as a space.
       const unencoded = await t.get(`${API}/agents?status_updated_at[from]=${after.replace('Z', '+00:00')}`, company);
       expect(unencoded.body.map((x: { id: number }) => x.id)).toEqual([a.id]);
+      // [to] is inclusive of the millisecond shown (the stored time has microseconds).
+      const until = await t.get(`${API}/agents?sort_column=status_updated_at&status_updated_at[to]=${encodeURIComponent(after)}`, company);
+      expect(until.body.map((x: { id: number }) => x.id)).toEqual([b.id, c.id, a.id]);
       const desc = await t.get(`${API}/agents?sort_column=status_updated_at&sort_direction=DESC`, company);
       expect(desc.body.map((x: { id: number }) => x.id)).toEqual([a.id, c.id, b.id]);
     });

@@ -30,7 +30,7 @@ export class AgentActivityLogsRepository {
 
   async list(companyId: string, query: ListQuery<ActivitySortColumn>, filter: ActivityLogFilter): Promise<[ActivityLogRow[], number]> {
     const started = query.ranges.started_at;
-    const where = `l.company_id = $1 AND ($2::timestamptz IS NULL OR l.started_at >= $2) AND ($3::timestamptz IS NULL OR l.started_at <= $3)
+    const where = `l.company_id = $1 AND ($2::timestamptz IS NULL OR l.started_at >= $2) AND ($3::timestamptz IS NULL OR l.started_at < $3 + interval '1 millisecond')
       AND ($4::bigint IS NULL OR l.agent_id = $4) AND ($5::bigint IS NULL OR l.call_id = $5)`;
     const values = [companyId, started?.from ?? null, started?.to ?? null, filter.agentId ?? null, filter.callId ?? null];
     const order = `l.${query.sortColumn} ${query.sortDirection}, l.id ${query.sortDirection}`;

@@ -14,11 +14,12 @@ export class AgentsRepository {
   }
 
   // A page in the asked order (id breaks ties, so pages never overlap),
-  // filtered on status_updated_at / created_at (inclusive).
+  // filtered on status_updated_at / created_at (inclusive; times are shown
+  // to the millisecond, so `to` takes the whole millisecond it names).
   async list(companyId: string, query: ListQuery<AgentSortColumn>): Promise<[AgentRow[], number]> {
     const { status_updated_at: statusUpdated, created_at: created } = query.ranges;
-    const where = `company_id = $1 AND ($2::timestamptz IS NULL OR status_updated_at >= $2) AND ($3::timestamptz IS NULL OR status_updated_at <= $3)
-      AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)`;
+    const where = `company_id = $1 AND ($2::timestamptz IS NULL OR status_updated_at >= $2) AND ($3::timestamptz IS NULL OR status_updated_at < $3 + interval '1 millisecond')
+      AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5 + interval '1 millisecond')`;
     const values = [companyId, statusUpdated?.from ?? null, statusUpdated?.to ?? null, created?.from ?? null, created?.to ?? null];
     // The column and direction come from the parser's closed lists.
     const order = `${query.sortColumn} ${query.sortDirection}, id ${query.sortDirection}`;
