@@ -54,16 +54,18 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Switchboard')
-      .setDescription('A self-hosted contact-center call engine: the CCAI Platform Calls API, the Manager API and the operator API.')
-      .setVersion('1')
-      .addBasicAuth()
-      .addBearerAuth()
-      .build(),
-  );
+  const builder = new DocumentBuilder()
+    .setTitle('Switchboard')
+    .setDescription(
+      'A self-hosted contact-center call engine: the CCAI Platform Calls API, the Manager API and the operator API. ' +
+        'Every error answers {message, error, status}: `error` is a stable code to classify failures by.',
+    )
+    .setVersion('1')
+    .addBasicAuth()
+    .addBearerAuth();
+  const publicUrl = publicBaseUrl(config);
+  if (publicUrl) builder.addServer(publicUrl);
+  const document = SwaggerModule.createDocument(app, builder.build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
