@@ -12,6 +12,7 @@ import { EventsModule } from './events/events.module';
 import { LiveModule } from './live/live.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ChatsModule } from './chats/chats.module';
 import { SettingsModule } from './settings/settings.module';
 import { TeamsModule } from './teams/teams.module';
 import { UserStatusesModule } from './user-statuses/user-statuses.module';
@@ -30,6 +31,7 @@ export class AppModule {
         AgentsModule,
         TeamsModule,
         SettingsModule,
+        ChatsModule,
         MenusModule,
         OutboundNumbersModule,
         ContactsModule,

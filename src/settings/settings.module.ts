@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ChatsController } from '../chats/chats.controller';
 import { SettingsController } from './settings.controller';
+import { SettingsRepository } from './settings.repository';
 
-// The Manager API's read-only resources without a table of their own: the
-// organization's settings and the (always empty) chats.
-@Module({ controllers: [SettingsController, ChatsController] })
+@Module({ controllers: [SettingsController], providers: [SettingsRepository] })
 export class SettingsModule {}
