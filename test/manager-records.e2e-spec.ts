@@ -297,6 +297,7 @@ describe('the Manager API records', () => {
       expect(res.headers.total).toBe('0');
       expect(res.headers['per-page']).toBe('100');
       expect(res.headers.link).not.toContain('rel="next"');
+      expect((await t.get(`${API}/chats/5`, acme)).body).toEqual({ message: 'Chat 5 is not found', error: 'chat_not_found', status: 404 });
     });
 
     it('answers the organization settings, and 401 without credentials', async () => {

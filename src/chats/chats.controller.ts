@@ -1,10 +1,11 @@
-import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseListQuery } from '../common/list-query';
 import { setPagingHeaders } from '../common/paging';
 import { CompanyAuthGuard } from '../companies/company-auth.guard';
-import { ApiPagedList } from '../http/openapi';
+import { ApiErrors, ApiPagedList } from '../http/openapi';
+import { chatError } from './chat-errors';
 
 export class ChatResponse {
   @ApiProperty() id: number;
@@ -27,5 +28,12 @@ export class ChatsController {
     const { page } = parseListQuery(query, SPEC);
     setPagingHeaders(req, res, page, 0);
     return [];
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ChatResponse, description: 'Never answered: Switchboard has no chats, so every id is 404' })
+  @ApiErrors(401, 404)
+  get(@Param('id') id: string): never {
+    throw chatError('notFound', id);
   }
 }

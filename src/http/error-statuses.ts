@@ -13,6 +13,7 @@ import { OutboundNumberError, OutboundNumberErrorCode } from '../outbound-number
 import { WebhookError, WebhookErrorCode } from '../webhooks/webhook-errors';
 import { UserStatusError, UserStatusErrorCode } from '../user-statuses/user-status-errors';
 import { TeamError, TeamErrorCode } from '../teams/team-errors';
+import { ChatError, ChatErrorCode } from '../chats/chat-errors';
 
 // The CCAI surface's table: every domain error code to its HTTP status (the
 // body is `{message}`, the error's own message). One exhaustive switch per
@@ -32,6 +33,7 @@ export function httpStatusOf(error: DomainError): number | undefined {
   if (error instanceof WebhookError) return webhookStatus(error.code);
   if (error instanceof UserStatusError) return userStatusStatus(error.code);
   if (error instanceof TeamError) return teamStatus(error.code);
+  if (error instanceof ChatError) return chatStatus(error.code);
   return undefined;
 }
 
@@ -288,6 +290,15 @@ function teamStatus(code: TeamErrorCode): number {
     case TeamErrorCode.parentIsSelfOrDescendant:
     case TeamErrorCode.agentNotFound:
       return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function chatStatus(code: ChatErrorCode): number {
+  switch (code) {
+    case ChatErrorCode.notFound:
+      return 404;
     default:
       return unreachable(code);
   }
