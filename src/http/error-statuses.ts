@@ -10,6 +10,7 @@ import { HealthError, HealthErrorCode } from '../health/health-errors';
 import { LiveError, LiveErrorCode } from '../live/live-errors';
 import { MenuError, MenuErrorCode } from '../menus/menu-errors';
 import { OutboundNumberError, OutboundNumberErrorCode } from '../outbound-numbers/outbound-number-errors';
+import { VoiceProviderError, VoiceProviderErrorCode } from '../telephony/voice-providers/voice-provider-errors';
 import { WebhookError, WebhookErrorCode } from '../webhooks/webhook-errors';
 
 // The CCAI surface's table: every domain error code to its HTTP status (the
@@ -28,6 +29,7 @@ export function httpStatusOf(error: DomainError): number | undefined {
   if (error instanceof HealthError) return healthStatus(error.code);
   if (error instanceof LiveError) return liveStatus(error.code);
   if (error instanceof WebhookError) return webhookStatus(error.code);
+  if (error instanceof VoiceProviderError) return voiceProviderStatus(error.code);
   return undefined;
 }
 
@@ -237,6 +239,28 @@ function liveStatus(code: LiveErrorCode): number {
     case LiveErrorCode.typeUnknown:
     case LiveErrorCode.eventIdNotWellFormed:
     case LiveErrorCode.limitOutOfRange:
+      return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function voiceProviderStatus(code: VoiceProviderErrorCode): number {
+  switch (code) {
+    case VoiceProviderErrorCode.notFound:
+    case VoiceProviderErrorCode.ruleNotFound:
+      return 404;
+    case VoiceProviderErrorCode.bodyNotObject:
+    case VoiceProviderErrorCode.required:
+    case VoiceProviderErrorCode.notWellFormed:
+    case VoiceProviderErrorCode.oneOf:
+    case VoiceProviderErrorCode.wholeNumberBetween:
+    case VoiceProviderErrorCode.notBoolean:
+    case VoiceProviderErrorCode.sipUriInvalid:
+    case VoiceProviderErrorCode.sipRequired:
+    case VoiceProviderErrorCode.sipNotForSimulator:
+    case VoiceProviderErrorCode.numberOrPrefix:
+    case VoiceProviderErrorCode.notSimulator:
       return 400;
     default:
       return unreachable(code);
