@@ -40,6 +40,7 @@ describe('telephony: dialing through the simulator', () => {
     ]);
     expect(log[2].data.provider).toMatchObject({ id: sim, name: 'sim-a', kind: 'simulator', seq: 1, sip_code: 180, reported: 'ringing' });
     expect(log[4].data).toMatchObject({ digits: '1' });
+    expect(log.filter((e) => e.data?.stale)).toEqual([]);
     expect(log[6].data.provider).toMatchObject({ reported: 'ended', cause: 'remote_hangup' });
     expect(providerRows(log).every((e) => e.event_id?.startsWith('provider:sim-'))).toBe(true);
   });

@@ -21,9 +21,12 @@ export class SimulatorRulesRepository {
     return this.db.query<SimulatorRule>(`SELECT ${SIMULATOR_RULE_COLUMNS} FROM simulator_rules WHERE company_id = $1 AND provider_id = $2 ORDER BY id`, [companyId, providerId]);
   }
 
-  // The simulator's read when it places a leg (the provider's rules).
-  forProvider(providerId: string): Promise<SimulatorRule[]> {
-    return this.db.query<SimulatorRule>(`SELECT ${SIMULATOR_RULE_COLUMNS} FROM simulator_rules WHERE provider_id = $1 ORDER BY id`, [providerId]);
+  // The simulator's read when it places a leg: the provider's rules that match the number.
+  forNumber(providerId: string, number: string): Promise<SimulatorRule[]> {
+    return this.db.query<SimulatorRule>(
+      `SELECT ${SIMULATOR_RULE_COLUMNS} FROM simulator_rules WHERE provider_id = $1 AND (number = $2 OR starts_with($2, prefix)) ORDER BY id`,
+      [providerId, number],
+    );
   }
 
   async find(companyId: string, providerId: string, id: string): Promise<SimulatorRule | null> {

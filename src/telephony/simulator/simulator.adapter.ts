@@ -52,7 +52,7 @@ export class SimulatorAdapter implements VoiceProviderAdapter, OnApplicationShut
 
   async dial(request: DialRequest): Promise<void> {
     this.dials.push({ at: Date.now(), legId: request.legId, to: request.to, providerId: request.provider.providerId });
-    const rule = ruleFor(await this.rules.forProvider(request.provider.providerId), request.to);
+    const rule = ruleFor(await this.rules.forNumber(request.provider.providerId, request.to), request.to);
     const leg: SimulatedLeg = { request, providerCallId: `sim-${randomUUID()}`, seq: 0, answered: false, ended: false, hasRule: rule !== null, timers: new Set() };
     this.legs.set(request.legId, leg);
     const steps = scriptFor(rule, this.options);

@@ -214,6 +214,8 @@ const CASES: Case[] = [
     actions: [{ type: 'setVoipProvider', params: { voipProvider: 'voip_provider_nexmo' } }],
   },
   { name: 'retry', from: 'switching', event: { type: 'retry' }, to: 'connecting', actions: [] },
+  { name: 'ringing is recorded, nothing changes', from: 'connecting', event: { type: 'ringing' }, to: 'connecting', actions: [] },
+  { name: 'dtmf is recorded, nothing changes', from: 'connected', event: { type: 'dtmf', digits: '5' }, to: 'connected', actions: [] },
   {
     name: 'connected',
     from: 'connecting',

@@ -394,7 +394,8 @@ export const callMachine = lifecycle.createMachine({
           target: 'switching',
           actions: [{ type: 'setVoipProvider', params: ({ event }) => ({ voipProvider: event.voipProvider }) }],
         },
-        ringing: {},
+        // A target, though the status stays: XState's `can` refuses a transition with neither target nor actions.
+        ringing: { target: 'connecting' },
         connected: {
           target: 'connected',
           actions: [
@@ -408,7 +409,7 @@ export const callMachine = lifecycle.createMachine({
     },
     connected: {
       on: {
-        dtmf: {},
+        dtmf: { target: 'connected' },
         hold: { guard: 'notOnHold', actions: [{ type: 'openHold' }, assign({ onHold: true })] },
         unhold: { guard: 'onHold', actions: [{ type: 'closeHold' }, assign({ onHold: false })] },
         transfer: {
