@@ -5,6 +5,7 @@ import { until } from './waits';
 // Telephony timings short enough for tests (the defaults are the spec's:
 // ring 30 s, watchdog grace 15 s, media timeout 10 s).
 export const FAST_TELEPHONY = {
+  TELEPHONY_ENABLED: 'true',
   TELEPHONY_TICK_MS: '20',
   TELEPHONY_RING_TIMEOUT_MS: '1500',
   TELEPHONY_WATCHDOG_GRACE_MS: '700',
