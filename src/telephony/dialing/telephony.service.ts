@@ -210,7 +210,10 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
     if (event.seq < leg.next) return this.enqueue(leg, event); // a duplicate: its dedupe key answers it
     if (event.seq > leg.next) {
       if (!leg.waiting.has(event.seq)) leg.waiting.set(event.seq, event);
-      if (!leg.gapTimer) leg.gapTimer = setTimeout(() => this.skipGap(leg), this.config.TELEPHONY_REORDER_WAIT_MS);
+      if (!leg.gapTimer) {
+        leg.gapTimer = setTimeout(() => this.skipGap(leg), this.config.TELEPHONY_REORDER_WAIT_MS);
+        leg.gapTimer.unref();
+      }
       return;
     }
     this.enqueue(leg, event);
@@ -374,6 +377,7 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
         this.logger.warn({ message: 'hang-up failed', leg: legId, error: error instanceof Error ? error.message : String(error) });
       }
       await this.repo.hungUp(String(row.id));
+      if (leg) this.forgetLater(leg);
     }
   }
 

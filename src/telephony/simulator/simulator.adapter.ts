@@ -31,6 +31,9 @@ export interface SimulatedDial {
   providerId: string;
 }
 
+// The most recent dials kept for inspection.
+const DIALS_KEPT = 10_000;
+
 @Injectable()
 export class SimulatorAdapter implements VoiceProviderAdapter, OnApplicationShutdown {
   readonly kind = 'simulator' as const;
@@ -52,6 +55,7 @@ export class SimulatorAdapter implements VoiceProviderAdapter, OnApplicationShut
 
   async dial(request: DialRequest): Promise<void> {
     this.dials.push({ at: Date.now(), legId: request.legId, to: request.to, providerId: request.provider.providerId });
+    if (this.dials.length > DIALS_KEPT) this.dials.splice(0, this.dials.length - DIALS_KEPT);
     const rule = ruleFor(await this.rules.forNumber(request.provider.providerId, request.to), request.to);
     const leg: SimulatedLeg = { request, providerCallId: `sim-${randomUUID()}`, seq: 0, answered: false, ended: false, hasRule: rule !== null, timers: new Set() };
     this.legs.set(request.legId, leg);
