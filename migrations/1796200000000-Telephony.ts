@@ -12,6 +12,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 //   once (FOR UPDATE SKIP LOCKED) by one instance's dial worker, so never doubled.
 // - a call leaving the live statuses asks for its open legs to be hung up
 //   (a pending leg simply ends: it is never dialed).
+// The instances that carry legs say they are alive (telephony_instances).
 export class Telephony1796200000000 implements MigrationInterface {
   name = 'Telephony1796200000000';
 
@@ -117,6 +118,15 @@ export class Telephony1796200000000 implements MigrationInterface {
               AND NEW.call_type = 'Voice Outbound (API)')
         EXECUTE FUNCTION telephony_end_legs()`);
     await q.query(`CREATE INDEX telephony_legs_call_open_idx ON telephony_legs (call_id) WHERE ended_at IS NULL`);
+    await q.query(`CREATE INDEX telephony_legs_instance_open_idx ON telephony_legs (instance_id) WHERE ended_at IS NULL AND instance_id IS NOT NULL`);
+
+    // Instances carrying legs, and when each was last seen: the legs of an
+    // instance gone silent (killed, or stopped) are ended by another.
+    await q.query(`
+      CREATE TABLE telephony_instances (
+        id       text PRIMARY KEY,
+        seen_at  timestamptz NOT NULL
+      )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -124,6 +134,7 @@ export class Telephony1796200000000 implements MigrationInterface {
     await q.query(`DROP TRIGGER calls_dial_end_user ON calls`);
     await q.query(`DROP FUNCTION telephony_end_legs()`);
     await q.query(`DROP FUNCTION telephony_dial_end_user()`);
+    await q.query(`DROP TABLE telephony_instances`);
     await q.query(`DROP TABLE telephony_legs`);
     await q.query(`DROP TABLE simulator_rules`);
     await q.query(`DROP TABLE voice_providers`);

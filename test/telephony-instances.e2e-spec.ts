@@ -55,7 +55,8 @@ describe('telephony across instances', () => {
   });
 
   it('the watchdog and the ring timer fire after the instance that dialed stopped', async () => {
-    const first = await TestApp.start(FAST_TELEPHONY);
+    // (Long enough that the stopped instance's legs are not taken over first.)
+    const first = await TestApp.start({ ...FAST_TELEPHONY, TELEPHONY_INSTANCE_TIMEOUT_MS: '600000' });
     const f = await seedTelephonyCompany(first, 2);
     const provider = await addProvider(first, f, { name: 'silent' });
     await addRule(first, f, provider, { number: '+18596574001', outcome: 'provider_error', ring_ms: 0, faults: { drop_final_event: true } });
@@ -68,10 +69,29 @@ describe('telephony across instances', () => {
     });
     await first.close();
 
-    const second = await TestApp.start(FAST_TELEPHONY);
+    const second = await TestApp.start({ ...FAST_TELEPHONY, TELEPHONY_INSTANCE_TIMEOUT_MS: '600000' });
     try {
       expect(await untilStatus(second, f, ringing, ['failed'])).toMatchObject({ fail_reason: 'eu_no_answer' });
       expect(await untilStatus(second, f, silent, ['failed'])).toMatchObject({ fail_reason: 'expired' });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("an instance gone silent: another ends the calls its legs carried", async () => {
+    const first = await TestApp.start(FAST_TELEPHONY);
+    const f = await seedTelephonyCompany(first, 1);
+    const provider = await addProvider(first, f, { name: 'long' });
+    await addRule(first, f, provider, { prefix: '+1', outcome: 'answer', ring_ms: 0, hangup_after_ms: 600_000 });
+    const id = await dialOut(first, f, '+18596575001', f.callers[0]);
+    await untilStatus(first, f, id, ['connected']);
+    await first.close();
+
+    const second = await TestApp.start({ ...FAST_TELEPHONY, TELEPHONY_INSTANCE_TIMEOUT_MS: '500' });
+    try {
+      const call = await untilStatus(second, f, id, ['finished']);
+      expect(call).toMatchObject({ disconnected_by: 'disconnected_by_system', fail_details: 'the instance carrying the call stopped' });
+      expect((await second.db.query(`SELECT end_cause FROM telephony_legs WHERE call_id = $1`, [id]))[0].end_cause).toBe('agent_lost');
     } finally {
       await second.close();
     }

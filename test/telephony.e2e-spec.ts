@@ -69,6 +69,7 @@ describe('telephony: dialing through the simulator', () => {
     const call = await untilStatus(t, f, id, ['failed']);
     expect(call).toMatchObject({ fail_reason: 'eu_no_answer' });
     expect(call.fail_details).toContain('ring timeout');
+    await until('the cancel is confirmed', async () => (await logOf(t, f, id)).length === 5);
     const log = await logOf(t, f, id);
     expect(log.map((e) => e.type)).toEqual(['created', 'connect', 'ringing', 'fail', 'hangup']);
     // The leg is cancelled; the provider's confirmation comes late and is recorded as stale.

@@ -158,6 +158,13 @@ export class AppConfig {
   @Max(1000, { message: 'TELEPHONY_PACING_MARGIN_MS must be a whole number from 0 to 1000' })
   TELEPHONY_PACING_MARGIN_MS = 100;
 
+  // An instance not heard from for this long is taken for dead: the calls its legs carried are ended by another.
+  @Transform(toInt)
+  @IsInt({ message: 'TELEPHONY_INSTANCE_TIMEOUT_MS must be a whole number from 100 to 3600000' })
+  @Min(100, { message: 'TELEPHONY_INSTANCE_TIMEOUT_MS must be a whole number from 100 to 3600000' })
+  @Max(3_600_000, { message: 'TELEPHONY_INSTANCE_TIMEOUT_MS must be a whole number from 100 to 3600000' })
+  TELEPHONY_INSTANCE_TIMEOUT_MS = 10_000;
+
   // The simulator without a rule (or a rule without hangup_after_ms): the end user hangs up this long after answering, or once the prompts played to it end.
   @Transform(toInt)
   @IsInt({ message: 'SIMULATOR_HANGUP_AFTER_MS must be a whole number from 0 to 86400000' })

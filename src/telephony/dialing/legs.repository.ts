@@ -131,6 +131,29 @@ export class LegsRepository {
     );
   }
 
+  // This instance is alive (every tick).
+  async heartbeat(instanceId: string): Promise<void> {
+    await this.db.query(`INSERT INTO telephony_instances (id, seen_at) VALUES ($1, clock_timestamp()) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at`, [instanceId]);
+  }
+
+  // Legs on the wire of instances not seen within `silentMs` (or stopped):
+  // taken (ended, cause agent_lost) by one instance, to end their calls.
+  takeOverSilent(silentMs: number): Promise<Array<TimedLeg & { answered: boolean }>> {
+    return this.db.query(
+      `WITH silent AS (
+         SELECT l.id, l.state AS was FROM telephony_legs l
+          WHERE l.ended_at IS NULL AND l.instance_id IS NOT NULL AND l.state IN ('dialing', 'ringing', 'answered')
+            AND NOT EXISTS (SELECT 1 FROM telephony_instances i WHERE i.id = l.instance_id AND i.seen_at > clock_timestamp() - make_interval(secs => $1::float8 / 1000))
+          ORDER BY l.id LIMIT 100 FOR UPDATE SKIP LOCKED)
+       UPDATE telephony_legs l SET ended_at = clock_timestamp(), end_cause = 'agent_lost', ring_deadline = NULL, watchdog_at = NULL,
+              state = 'ended'
+         FROM silent WHERE l.id = silent.id
+       RETURNING l.id, l.call_id, l.company_id, l.attempt, l.state, silent.was = 'answered' AS answered,
+                 NOT EXISTS (SELECT 1 FROM telephony_legs n WHERE n.call_id = l.call_id AND n.attempt > l.attempt) AS current`,
+      [silentMs],
+    );
+  }
+
   // This instance's legs whose calls ended: to hang up.
   toHangUp(instanceId: string): Promise<Array<{ id: string; call_id: string; attempt: number }>> {
     return this.db.query(`SELECT id, call_id, attempt FROM telephony_legs WHERE instance_id = $1 AND hangup_requested_at IS NOT NULL AND ended_at IS NULL`, [instanceId]);

@@ -51,6 +51,7 @@ interface Leg {
 }
 
 const BATCH = 50;
+const HEARTBEAT_MS = 1000;
 
 @Injectable()
 export class TelephonyService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -62,6 +63,7 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
   private again = false;
   private stopped = false;
   private stopListening?: () => void;
+  private lastHeartbeat = 0;
 
   constructor(
     private readonly repo: LegsRepository,
@@ -91,12 +93,20 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
     await Promise.all([...this.legs.values()].map((leg) => leg.chain));
   }
 
-  // One pass of the worker: hang-ups, dials, ring timers, the watchdog.
+  // One pass of the worker: hang-ups, dials, ring timers, the watchdog,
+  // and the calls of instances gone silent.
+  // Each step on its own: one that fails (the database, say) does not hold the others back.
   async tick(): Promise<void> {
-    await this.hangUpEndedCalls();
-    await this.dialPendingLegs();
-    await this.fireRingTimers();
-    await this.fireWatchdog();
+    await this.step('heartbeat', async () => {
+      if (Date.now() - this.lastHeartbeat < HEARTBEAT_MS) return;
+      await this.repo.heartbeat(this.instanceId);
+      this.lastHeartbeat = Date.now();
+    });
+    await this.step('hang-ups', () => this.hangUpEndedCalls());
+    await this.step('dials', () => this.dialPendingLegs());
+    await this.step('ring timers', () => this.fireRingTimers());
+    await this.step('watchdog', () => this.fireWatchdog());
+    await this.step('silent instances', () => this.endSilentInstancesCalls());
   }
 
   private wake(): void {
@@ -112,7 +122,7 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.safeTick().finally(() => {
+      this.running = this.tick().finally(() => {
         this.running = undefined;
         const soon = this.again;
         this.again = false;
@@ -122,12 +132,12 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
     this.timer.unref();
   }
 
-  private async safeTick(): Promise<void> {
+  private async step(name: string, work: () => Promise<void>): Promise<void> {
     try {
-      await this.tick();
+      await work();
     } catch (error) {
       // The database may be down: the next tick tries again.
-      this.logger.warn({ message: 'telephony tick failed', error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({ message: `telephony ${name} failed`, error: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -361,6 +371,23 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
         event: { type: 'fail', failReason: 'expired', failDetails: `no outcome from the voice provider within ${seconds} s (watchdog)` },
         source: 'engine',
         dedupeKey: `watchdog:${due.id}`,
+      });
+    }
+  }
+
+  // An instance killed (or stopped) with legs on the wire: their media went
+  // with it. Its live calls end: an answered one hangs up, one still
+  // connecting fails (voip_conn_general).
+  private async endSilentInstancesCalls(): Promise<void> {
+    for (const leg of await this.repo.takeOverSilent(this.config.TELEPHONY_INSTANCE_TIMEOUT_MS)) {
+      if (!leg.current) continue;
+      const details = 'the instance carrying the call stopped';
+      await this.applyEngineEvent({
+        companyId: String(leg.company_id),
+        callId: String(leg.call_id),
+        event: leg.answered ? { type: 'hangup', disconnectedBy: 'disconnected_by_system', failDetails: details } : { type: 'fail', failReason: 'voip_conn_general', failDetails: details },
+        source: 'engine',
+        dedupeKey: `instance-lost:${leg.id}`,
       });
     }
   }
