@@ -68,6 +68,7 @@ export class Telephony1796200000000 implements MigrationInterface {
         instance_id          text,
         provider_call_id     text,
         dialed_at            timestamptz,
+        ring_timeout_ms      integer,
         ring_deadline        timestamptz,
         watchdog_at          timestamptz,
         hangup_requested_at  timestamptz,
@@ -120,6 +121,10 @@ export class Telephony1796200000000 implements MigrationInterface {
     await q.query(`CREATE INDEX telephony_legs_call_open_idx ON telephony_legs (call_id) WHERE ended_at IS NULL`);
     await q.query(`CREATE INDEX telephony_legs_instance_open_idx ON telephony_legs (instance_id) WHERE ended_at IS NULL AND instance_id IS NOT NULL`);
 
+    // A call's own ring timeout (IVR calls' ring_timeout_seconds); null: the
+    // instance's default (TELEPHONY_RING_TIMEOUT_MS).
+    await q.query(`ALTER TABLE calls ADD COLUMN ring_timeout_seconds integer CHECK (ring_timeout_seconds BETWEEN 1 AND 600)`);
+
     // Instances carrying legs, and when each was last seen: the legs of an
     // instance gone silent (killed, or stopped) are ended by another.
     await q.query(`
@@ -135,6 +140,7 @@ export class Telephony1796200000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION telephony_end_legs()`);
     await q.query(`DROP FUNCTION telephony_dial_end_user()`);
     await q.query(`DROP TABLE telephony_instances`);
+    await q.query(`ALTER TABLE calls DROP COLUMN ring_timeout_seconds`);
     await q.query(`DROP TABLE telephony_legs`);
     await q.query(`DROP TABLE simulator_rules`);
     await q.query(`DROP TABLE voice_providers`);

@@ -24,6 +24,7 @@ export interface ProviderForDial {
 
 export interface ClaimedLeg {
   id: string;
+  ring_timeout_ms: number | null;
   call_id: string;
   company_id: string;
   attempt: number;
@@ -33,6 +34,7 @@ export interface ClaimedLeg {
 
 export interface TimedLeg {
   id: string;
+  ring_timeout_ms: number | null;
   call_id: string;
   company_id: string;
   attempt: number;
@@ -40,7 +42,7 @@ export interface TimedLeg {
   current: boolean;
 }
 
-const CLAIMED_COLUMNS = `l.id, l.call_id, l.company_id, l.attempt,
+const CLAIMED_COLUMNS = `l.id, l.call_id, l.company_id, l.attempt, l.ring_timeout_ms,
   (SELECT eu.phone_number FROM calls c JOIN end_users eu ON eu.id = c.end_user_id WHERE c.id = l.call_id) AS to_number,
   (SELECT c.outbound_number FROM calls c WHERE c.id = l.call_id) AS from_number`;
 
@@ -63,7 +65,7 @@ export class LegsRepository {
   async claimForDial(
     providerId: string,
     instanceId: string,
-    timing: { windowMs: number; ringTimeoutMs: number; watchdogMs: number; batch: number },
+    timing: { windowMs: number; ringTimeoutMs: number; watchdogGraceMs: number; batch: number },
   ): Promise<{ provider: ProviderForDial | null; legs: ClaimedLeg[] }> {
     return this.db.transaction(async (tx) => {
       const [{ locked }] = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended('telephony-provider:' || $1, 0)) AS locked`, [providerId]);
@@ -85,13 +87,16 @@ export class LegsRepository {
            SELECT l.id FROM telephony_legs l JOIN calls c ON c.id = l.call_id
             WHERE l.provider_id = $1 AND l.state = 'pending' AND c.status = 'connecting'
             ORDER BY l.id LIMIT $3 FOR UPDATE OF l SKIP LOCKED)
+         , timed AS (
+           SELECT p.id, coalesce(c.ring_timeout_seconds * 1000, $4::int) AS ring_ms
+             FROM picked p JOIN telephony_legs t ON t.id = p.id JOIN calls c ON c.id = t.call_id)
          UPDATE telephony_legs l
-            SET state = 'dialing', instance_id = $2, dialed_at = clock_timestamp(),
-                ring_deadline = clock_timestamp() + make_interval(secs => $4::float8 / 1000),
-                watchdog_at = clock_timestamp() + make_interval(secs => $5::float8 / 1000)
-           FROM picked WHERE l.id = picked.id
+            SET state = 'dialing', instance_id = $2, dialed_at = clock_timestamp(), ring_timeout_ms = timed.ring_ms,
+                ring_deadline = clock_timestamp() + make_interval(secs => timed.ring_ms::float8 / 1000),
+                watchdog_at = clock_timestamp() + make_interval(secs => (timed.ring_ms + $5::int)::float8 / 1000)
+           FROM timed WHERE l.id = timed.id
          RETURNING ${CLAIMED_COLUMNS}`,
-        [providerId, instanceId, room, timing.ringTimeoutMs, timing.watchdogMs],
+        [providerId, instanceId, room, timing.ringTimeoutMs, timing.watchdogGraceMs],
       );
       return { provider, legs };
     });
@@ -126,7 +131,7 @@ export class LegsRepository {
     return this.db.query<TimedLeg>(
       `WITH due AS (SELECT id FROM telephony_legs WHERE ${column} <= clock_timestamp() ORDER BY ${column} LIMIT 100 FOR UPDATE SKIP LOCKED)
        UPDATE telephony_legs l SET ${column} = NULL FROM due WHERE l.id = due.id
-       RETURNING l.id, l.call_id, l.company_id, l.attempt, l.state,
+       RETURNING l.id, l.call_id, l.company_id, l.attempt, l.state, l.ring_timeout_ms,
                  NOT EXISTS (SELECT 1 FROM telephony_legs n WHERE n.call_id = l.call_id AND n.attempt > l.attempt) AS current`,
     );
   }
@@ -148,7 +153,7 @@ export class LegsRepository {
        UPDATE telephony_legs l SET ended_at = clock_timestamp(), end_cause = 'agent_lost', ring_deadline = NULL, watchdog_at = NULL,
               state = 'ended'
          FROM silent WHERE l.id = silent.id
-       RETURNING l.id, l.call_id, l.company_id, l.attempt, l.state, silent.was = 'answered' AS answered,
+       RETURNING l.id, l.call_id, l.company_id, l.attempt, l.state, l.ring_timeout_ms, silent.was = 'answered' AS answered,
                  NOT EXISTS (SELECT 1 FROM telephony_legs n WHERE n.call_id = l.call_id AND n.attempt > l.attempt) AS current`,
       [silentMs],
     );

@@ -144,11 +144,11 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
   // --- dialing ---
 
   private async dialPendingLegs(): Promise<void> {
-    const watchdogMs = this.config.TELEPHONY_RING_TIMEOUT_MS + this.config.TELEPHONY_WATCHDOG_GRACE_MS;
+    const graceMs = this.config.TELEPHONY_WATCHDOG_GRACE_MS;
     for (const providerId of await this.repo.providersWithPendingLegs()) {
       if (this.stopped) return;
       if (providerId === null) {
-        for (const claimed of await this.repo.claimOrphaned(this.instanceId, watchdogMs)) {
+        for (const claimed of await this.repo.claimOrphaned(this.instanceId, this.config.TELEPHONY_RING_TIMEOUT_MS + graceMs)) {
           this.unusable(this.track(claimed, null), 'the voice provider was deleted before the call was dialed');
         }
         continue;
@@ -156,7 +156,7 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
       const { provider, legs } = await this.repo.claimForDial(providerId, this.instanceId, {
         windowMs: 1000 + this.config.TELEPHONY_PACING_MARGIN_MS,
         ringTimeoutMs: this.config.TELEPHONY_RING_TIMEOUT_MS,
-        watchdogMs,
+        watchdogGraceMs: graceMs,
         batch: BATCH,
       });
       if (!provider) continue;
@@ -197,7 +197,7 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
         kind: provider.kind,
         sip: provider.kind === 'sip' ? { uri: provider.sip_uri!, username: provider.sip_username, password: provider.sip_password, fromUser: provider.sip_from_user } : undefined,
       },
-      ringTimeoutMs: this.config.TELEPHONY_RING_TIMEOUT_MS,
+      ringTimeoutMs: claimed.ring_timeout_ms ?? this.config.TELEPHONY_RING_TIMEOUT_MS,
     };
     found.adapter.dial(request).catch((error: unknown) => this.unusable(leg, error instanceof Error ? error.message : String(error)));
   }
@@ -350,7 +350,7 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
       // Only a leg that rang: one that never did waits for its provider's
       // own outcome (no response), then the watchdog.
       if (due.state !== 'ringing' || !due.current) continue;
-      const seconds = Math.round(this.config.TELEPHONY_RING_TIMEOUT_MS / 100) / 10;
+      const seconds = Math.round((due.ring_timeout_ms ?? this.config.TELEPHONY_RING_TIMEOUT_MS) / 100) / 10;
       await this.applyEngineEvent({
         companyId: String(due.company_id),
         callId: String(due.call_id),
@@ -364,7 +364,7 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
   private async fireWatchdog(): Promise<void> {
     for (const due of await this.repo.dueTimers('watchdog_at')) {
       if (!due.current) continue;
-      const seconds = Math.round((this.config.TELEPHONY_RING_TIMEOUT_MS + this.config.TELEPHONY_WATCHDOG_GRACE_MS) / 100) / 10;
+      const seconds = Math.round(((due.ring_timeout_ms ?? this.config.TELEPHONY_RING_TIMEOUT_MS) + this.config.TELEPHONY_WATCHDOG_GRACE_MS) / 100) / 10;
       await this.applyEngineEvent({
         companyId: String(due.company_id),
         callId: String(due.call_id),
