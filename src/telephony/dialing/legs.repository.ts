@@ -141,6 +141,11 @@ export class LegsRepository {
     await this.db.query(`INSERT INTO telephony_instances (id, seen_at) VALUES ($1, clock_timestamp()) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at`, [instanceId]);
   }
 
+  async dialingCompanies(): Promise<string[]> {
+    const rows = await this.db.query<{ company_id: string }>(`SELECT DISTINCT company_id FROM voice_providers WHERE enabled`);
+    return rows.map((row) => String(row.company_id));
+  }
+
   // Legs on the wire of instances not seen within `silentMs` (or stopped):
   // taken (ended, cause agent_lost) by one instance, to end their calls.
   takeOverSilent(silentMs: number): Promise<Array<TimedLeg & { answered: boolean }>> {

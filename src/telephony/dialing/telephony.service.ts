@@ -64,6 +64,8 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
   private stopped = false;
   private stopListening?: () => void;
   private lastHeartbeat = 0;
+  // Companies with an enabled provider, as last read (every HEARTBEAT_MS).
+  private dialingCompanies = new Set<string>();
 
   constructor(
     private readonly repo: LegsRepository,
@@ -78,9 +80,12 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
     const sip = this.adapters.find('sip');
     if (!sip.adapter) this.logger.log(`${sip.reason}; sip providers' calls fail over or fail with that reason`);
     if (!this.config.TELEPHONY_ENABLED) return;
-    // This instance's commits (a connect, a hangup) wake the worker at once;
-    // other instances' are found by the tick.
-    this.stopListening = this.changes.listen(() => this.wake());
+    // This instance's commits (a connect, a hangup) of companies that dial
+    // wake the worker at once; other instances' are found by the tick. Other
+    // companies' commits cost nothing here.
+    this.stopListening = this.changes.listen((companyIds) => {
+      if (companyIds.some((id) => this.dialingCompanies.has(id))) this.wake();
+    });
     this.schedule(0);
   }
 
@@ -100,6 +105,7 @@ export class TelephonyService implements OnApplicationBootstrap, OnApplicationSh
     await this.step('heartbeat', async () => {
       if (Date.now() - this.lastHeartbeat < HEARTBEAT_MS) return;
       await this.repo.heartbeat(this.instanceId);
+      this.dialingCompanies = new Set(await this.repo.dialingCompanies());
       this.lastHeartbeat = Date.now();
     });
     await this.step('hang-ups', () => this.hangUpEndedCalls());
