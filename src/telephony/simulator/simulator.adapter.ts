@@ -15,7 +15,8 @@ import { ScriptOptions, deliveriesFor, scriptFor } from './simulator-script';
 interface SimulatedLeg {
   request: DialRequest;
   providerCallId: string;
-  seq: number; // the last seq delivered
+  delivered: number; // the highest seq delivered
+  scriptEnd: number; // the highest seq the script uses
   answered: boolean;
   ended: boolean;
   hasRule: boolean;
@@ -57,13 +58,15 @@ export class SimulatorAdapter implements VoiceProviderAdapter, OnApplicationShut
     this.dials.push({ at: Date.now(), legId: request.legId, to: request.to, providerId: request.provider.providerId });
     if (this.dials.length > DIALS_KEPT) this.dials.splice(0, this.dials.length - DIALS_KEPT);
     const rule = ruleFor(await this.rules.forNumber(request.provider.providerId, request.to), request.to);
-    const leg: SimulatedLeg = { request, providerCallId: `sim-${randomUUID()}`, seq: 0, answered: false, ended: false, hasRule: rule !== null, timers: new Set() };
-    this.legs.set(request.legId, leg);
     const steps = scriptFor(rule, this.options);
-    for (const delivery of deliveriesFor(steps, rule, this.options)) {
+    const deliveries = deliveriesFor(steps, rule, this.options);
+    const scriptEnd = Math.max(0, ...deliveries.map((d) => d.seq));
+    const leg: SimulatedLeg = { request, providerCallId: `sim-${randomUUID()}`, delivered: 0, scriptEnd, answered: false, ended: false, hasRule: rule !== null, timers: new Set() };
+    this.legs.set(request.legId, leg);
+    for (const delivery of deliveries) {
       const timer = this.after(leg, delivery.at, () => {
         const step = delivery.step;
-        leg.seq = Math.max(leg.seq, delivery.seq);
+        leg.delivered = Math.max(leg.delivered, delivery.seq);
         if (step.kind === 'answered') leg.answered = true;
         // The leg is over; deliveries still scheduled (a duplicate, the
         // earlier of a swapped pair) still arrive, as a trunk's would.
@@ -97,7 +100,11 @@ export class SimulatorAdapter implements VoiceProviderAdapter, OnApplicationShut
     const leg = this.legs.get(legId);
     if (!leg || leg.ended) return;
     const duration = await wavDurationMs(wavPath);
-    this.after(leg, duration, () => this.emit({ legId, providerCallId: leg.providerCallId, seq: ++leg.seq, at: new Date(), kind: 'prompt_ended', promptId }));
+    // Numbered after every event the script will still deliver.
+    this.after(leg, duration, () => {
+      leg.delivered = Math.max(leg.delivered, leg.scriptEnd) + 1;
+      this.emit({ legId, providerCallId: leg.providerCallId, seq: leg.delivered, at: new Date(), kind: 'prompt_ended', promptId });
+    });
     if (!leg.hasRule) {
       if (leg.hangupTimer) this.cancel(leg, leg.hangupTimer);
       leg.hangupTimer = this.after(leg, duration + 200, () => this.end(leg, 'remote_hangup', null, 'BYE from the end user'));
@@ -123,9 +130,11 @@ export class SimulatorAdapter implements VoiceProviderAdapter, OnApplicationShut
     this.legs.clear();
   }
 
+  // The script's events not delivered yet never will be: the end follows the last one delivered.
   private end(leg: SimulatedLeg, cause: LegEndCause, sipCode: number | null, reason: string): void {
     this.close(leg);
-    this.emit({ legId: leg.request.legId, providerCallId: leg.providerCallId, seq: ++leg.seq, at: new Date(), kind: 'ended', cause, sipCode, reason });
+    leg.delivered += 1;
+    this.emit({ legId: leg.request.legId, providerCallId: leg.providerCallId, seq: leg.delivered, at: new Date(), kind: 'ended', cause, sipCode, reason });
   }
 
   private close(leg: SimulatedLeg): void {
