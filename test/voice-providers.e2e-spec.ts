@@ -34,13 +34,14 @@ describe('Manager API: voice providers', () => {
 
   it('creates a simulator with defaults; lists by priority with paging headers', async () => {
     const g = await t.createCompany();
+    expect((await t.post(URL, { kind: 'simulator', priority: 9 }, g)).body).toMatchObject({ name: 'simulator', kind: 'simulator' });
     const b = await t.post(URL, { name: 'b', kind: 'simulator', priority: 5 }, g);
     expect(b.body).toMatchObject({ kind: 'simulator', sip: null, calls_per_second: 10, max_concurrent_calls: 50, enabled: true, priority: 5 });
     await t.post(URL, { name: 'a', kind: 'simulator', priority: 2 }, g);
     const list = await t.get(`${URL}?per=1`, g);
     expect(list.status).toBe(200);
     expect(list.body.map((p: any) => p.name)).toEqual(['a']);
-    expect(list.headers.total).toBe('2');
+    expect(list.headers.total).toBe('3');
     expect(String(list.headers.link)).toContain('rel="next"');
   });
 
@@ -105,9 +106,10 @@ describe('Manager API: voice providers', () => {
       const created = await t.post(`${URL}/${sim}/simulator_rules`, rule, co);
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ voice_provider_id: sim, number: '+18596579625', prefix: null, outcome: 'answer', ring_ms: 500, dtmf: [{ after_ms: 1200, digits: '1' }], hangup_after_ms: 5000, faults: rule.faults });
+      expect((await t.post(`${URL}/${sim}/simulator_rules`, { prefix: '+44' }, co)).body).toMatchObject({ outcome: 'answer', ring_ms: 500 });
       const prefix = await t.post(`${URL}/${sim}/simulator_rules`, { prefix: '+1859', outcome: 'busy' }, co);
       expect(prefix.body).toMatchObject({ prefix: '+1859', ring_ms: 500, dtmf: [], hangup_after_ms: null, faults: { duplicate_events: false, reorder_events: false, drop_final_event: false } });
-      expect((await t.get(`${URL}/${sim}/simulator_rules`, co)).body.map((r: any) => r.id)).toEqual([created.body.id, prefix.body.id]);
+      expect((await t.get(`${URL}/${sim}/simulator_rules`, co)).body.map((r: any) => r.outcome)).toEqual(['answer', 'answer', 'busy']);
       expect((await t.get(`${URL}/${sim}/simulator_rules/${prefix.body.id}`, co)).body.outcome).toBe('busy');
       expect((await t.delete(`${URL}/${sim}/simulator_rules/${prefix.body.id}`, co)).status).toBe(204);
       expect((await t.get(`${URL}/${sim}/simulator_rules/${prefix.body.id}`, co)).body).toEqual({ message: `Simulator rule ${prefix.body.id} is not found` });

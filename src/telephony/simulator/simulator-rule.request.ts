@@ -30,7 +30,8 @@ export function parseSimulatorRule(body: unknown): SimulatorRuleColumns {
     if (typeof body.prefix !== 'string' || !/^\+\d{1,15}$/.test(body.prefix)) throw voiceProviderError('notWellFormed', 'prefix');
     prefix = body.prefix;
   }
-  const outcome = oneOf(body.outcome, 'outcome', SIMULATOR_OUTCOMES);
+  // Without an outcome the number answers, as with no rule at all.
+  const outcome = body.outcome === undefined ? 'answer' : oneOf(body.outcome, 'outcome', SIMULATOR_OUTCOMES);
   const ring_ms = body.ring_ms === undefined ? 500 : wholeNumber(body.ring_ms, 'ring_ms', 0, 600_000);
   const hangup_after_ms = body.hangup_after_ms === undefined || body.hangup_after_ms === null ? null : wholeNumber(body.hangup_after_ms, 'hangup_after_ms', 0, 86_400_000);
   const dtmf: SimulatorRuleColumns['dtmf'] = [];

@@ -8,8 +8,10 @@ export function parseVoiceProvider(body: unknown, existing: VoiceProviderRow | n
   if (!isObject(body)) throw voiceProviderError('bodyNotObject');
   const creating = existing === null;
   const columns: VoiceProviderColumns = {};
-  if (creating || body.name !== undefined) columns.name = text(body.name, 'name', 200);
   if (creating || body.kind !== undefined) columns.kind = oneOf(body.kind, 'kind', VOICE_PROVIDER_KINDS);
+  // A provider created without a name is named after its kind.
+  if (body.name !== undefined) columns.name = text(body.name, 'name', 200);
+  else if (creating) columns.name = columns.kind;
   if (body.priority !== undefined) columns.priority = wholeNumber(body.priority, 'priority', 0, 1_000_000);
   if (body.calls_per_second !== undefined) columns.calls_per_second = wholeNumber(body.calls_per_second, 'calls_per_second', 1, 1000);
   if (body.max_concurrent_calls !== undefined) columns.max_concurrent_calls = wholeNumber(body.max_concurrent_calls, 'max_concurrent_calls', 1, 100_000);
