@@ -166,11 +166,12 @@ export class AppConfig {
   TELEPHONY_INSTANCE_TIMEOUT_MS = 10_000;
 
   // The simulator without a rule (or a rule without hangup_after_ms): the end user hangs up this long after answering, or once the prompts played to it end.
+  // A call no prompt is played to (CCAI outbound calls, until voice applications) is up long enough to be seen connected, and ends soon after.
   @Transform(toInt)
   @IsInt({ message: 'SIMULATOR_HANGUP_AFTER_MS must be a whole number from 0 to 86400000' })
   @Min(0, { message: 'SIMULATOR_HANGUP_AFTER_MS must be a whole number from 0 to 86400000' })
   @Max(86400000, { message: 'SIMULATOR_HANGUP_AFTER_MS must be a whole number from 0 to 86400000' })
-  SIMULATOR_HANGUP_AFTER_MS = 10000;
+  SIMULATOR_HANGUP_AFTER_MS = 3000;
 
   // The simulator: when an answered leg's final event is lost, its media stops and this long after it ends as a media timeout.
   @Transform(toInt)
