@@ -77,11 +77,15 @@ describe('telephony: dialing through the simulator', () => {
     await until('the leg is ended', async () => (await t.db.query(`SELECT ended_at FROM telephony_legs WHERE call_id = $1`, [id]))[0].ended_at !== null);
   });
 
-  it("a call's own ring timeout (ring_timeout_seconds, as IVR calls set it) replaces the default", async () => {
+  it("a call's own ring timeout (ring_timeout_seconds) replaces the default", async () => {
     await addRule(t, f, sim, { number: '+18596570011', outcome: 'no_answer' });
     const agent = nextAgent();
-    const created = await t.post('/apps/api/v1/calls', { call_type: 'Voice Outbound (API)', agent_email: agent, end_user_number: '+18596570011' }, f.company);
-    await t.db.query(`UPDATE calls SET ring_timeout_seconds = 1 WHERE id = $1`, [created.body.id]);
+    const body = { call_type: 'Voice Outbound (API)', agent_email: agent, end_user_number: '+18596570011' };
+    for (const bad of [0, 601, 1.5, '5', true]) {
+      expect((await t.post('/apps/api/v1/calls', { ...body, ring_timeout_seconds: bad }, f.company)).body).toEqual({ message: 'ring_timeout_seconds must be a whole number from 1 to 600' });
+    }
+    const created = await t.post('/apps/api/v1/calls', { ...body, ring_timeout_seconds: 1 }, f.company);
+    expect(created.status).toBe(201);
     await t.post(`/apps/api/v1/calls/${created.body.id}/events`, { type: 'connect' }, f.company);
     const call = await untilStatus(t, f, created.body.id, ['failed']);
     expect(call).toMatchObject({ fail_reason: 'eu_no_answer', fail_details: 'not answered within the ring timeout (1 s); cancelled by the engine' });

@@ -38,6 +38,7 @@ export interface NewCall {
   offerGroup: string | null; // inbound: the first offer_events entry
   outboundNumber: string | null;
   outboundFromDefault: boolean; // inbound/scheduled: the company's default number, if any
+  ringTimeoutSeconds: number | null; // telephony: the dialed end user's ring timeout
   idempotencyKey: string | null;
   eventData: Record<string, unknown>;
 }
@@ -146,11 +147,11 @@ export class CallsRepository {
       c AS (
         INSERT INTO calls (company_id, parent_id, call_type, status, lang, created_at, queued_at, assigned_at, scheduled_at,
                            agent_id, menu_id, end_user_id, out_ticket_id, out_ticket_url, recording_permission,
-                           offer_type, offer_events, outbound_number, voip_provider, last_seq, updated_at)
+                           offer_type, offer_events, outbound_number, voip_provider, ring_timeout_seconds, last_seq, updated_at)
         SELECT ${company}, ${p(call.parentId)}::bigint, ${p(call.callType)}, ${p(call.status)}, ${p(call.lang)}, ${NOW},
                ${call.status === 'queued' ? NOW : 'NULL'}, ${call.status === 'assigned' ? NOW : 'NULL'}, ${p(call.scheduledAt)}::timestamptz,
                ${agent}::bigint, ${p(call.menuId)}::bigint, eu.id, ${p(call.outTicketId)}::text, ${p(call.outTicketUrl)}::text, ${p(call.recordingPermission)},
-               ${p(call.offerType)}::text, ${offerEvents}, ${outboundNumber}, ${voipProvider}, 1, ${NOW}
+               ${p(call.offerType)}::text, ${offerEvents}, ${outboundNumber}, ${voipProvider}, ${p(call.ringTimeoutSeconds)}::int, 1, ${NOW}
           FROM eu, gate
         RETURNING id, status, end_user_id, voip_provider),
       parts AS (

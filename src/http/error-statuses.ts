@@ -70,6 +70,7 @@ function callStatus(code: CallErrorCode): number {
     case CallErrorCode.ticketIdNotWellFormed:
     case CallErrorCode.langNotWellFormed:
     case CallErrorCode.outboundNumberFieldNotWellFormed:
+    case CallErrorCode.ringTimeoutNotWellFormed:
     case CallErrorCode.recordingPermissionInvalid:
     case CallErrorCode.callIdNotWellFormed:
     case CallErrorCode.contactHasNoPhoneNumber:
