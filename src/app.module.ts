@@ -11,6 +11,7 @@ import { OutboundNumbersModule } from './outbound-numbers/outbound-numbers.modul
 import { EventsModule } from './events/events.module';
 import { LiveModule } from './live/live.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
+import { TelephonyModule } from './telephony/telephony.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { ChatsModule } from './chats/chats.module';
 import { SettingsModule } from './settings/settings.module';
@@ -39,6 +40,7 @@ export class AppModule {
         SchedulingModule,
         LiveModule,
         WebhooksModule,
+        TelephonyModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: AppConfig, useValue: config }],

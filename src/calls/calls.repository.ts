@@ -38,6 +38,7 @@ export interface NewCall {
   offerGroup: string | null; // inbound: the first offer_events entry
   outboundNumber: string | null;
   outboundFromDefault: boolean; // inbound/scheduled: the company's default number, if any
+  ringTimeoutSeconds: number | null; // telephony: the dialed end user's ring timeout
   idempotencyKey: string | null;
   eventData: Record<string, unknown>;
 }
@@ -122,6 +123,14 @@ export class CallsRepository {
     const outboundNumber = call.outboundFromDefault
       ? `(SELECT number FROM outbound_numbers WHERE company_id = ${company} AND is_default)`
       : `${p(call.outboundNumber)}::text`;
+    // A CCAI outbound call of a company with an enabled voice provider is
+    // dialed by the engine (telephony): it names the provider that will carry
+    // it, the first by priority (a failover names the next). Other calls keep
+    // CCAI's default.
+    const voipProvider =
+      call.callType === 'Voice Outbound (API)'
+        ? `coalesce((SELECT 'voip_provider_' || vp.kind FROM voice_providers vp WHERE vp.company_id = ${company} AND vp.enabled ORDER BY vp.priority, vp.id LIMIT 1), 'voip_provider_twilio')`
+        : `'voip_provider_twilio'`;
     const text = `
       WITH gate AS (${gate}),
       eu_found AS (
@@ -138,13 +147,13 @@ export class CallsRepository {
       c AS (
         INSERT INTO calls (company_id, parent_id, call_type, status, lang, created_at, queued_at, assigned_at, scheduled_at,
                            agent_id, menu_id, end_user_id, out_ticket_id, out_ticket_url, recording_permission,
-                           offer_type, offer_events, outbound_number, last_seq, updated_at)
+                           offer_type, offer_events, outbound_number, voip_provider, ring_timeout_seconds, last_seq, updated_at)
         SELECT ${company}, ${p(call.parentId)}::bigint, ${p(call.callType)}, ${p(call.status)}, ${p(call.lang)}, ${NOW},
                ${call.status === 'queued' ? NOW : 'NULL'}, ${call.status === 'assigned' ? NOW : 'NULL'}, ${p(call.scheduledAt)}::timestamptz,
                ${agent}::bigint, ${p(call.menuId)}::bigint, eu.id, ${p(call.outTicketId)}::text, ${p(call.outTicketUrl)}::text, ${p(call.recordingPermission)},
-               ${p(call.offerType)}::text, ${offerEvents}, ${outboundNumber}, 1, ${NOW}
+               ${p(call.offerType)}::text, ${offerEvents}, ${outboundNumber}, ${voipProvider}, ${p(call.ringTimeoutSeconds)}::int, 1, ${NOW}
           FROM eu, gate
-        RETURNING id, status, end_user_id),
+        RETURNING id, status, end_user_id, voip_provider),
       parts AS (
         INSERT INTO participants (call_id, type, agent_id, end_user_id, created_at, updated_at)
         SELECT c.id, 'agent', ${agent}::bigint, NULL, ${NOW}, ${NOW} FROM c WHERE ${agent}::bigint IS NOT NULL
@@ -152,7 +161,8 @@ export class CallsRepository {
         SELECT c.id, 'end_user', NULL, c.end_user_id, ${NOW}, ${NOW} FROM c),
       ev AS (
         INSERT INTO call_events (call_id, company_id, seq, type, from_status, to_status, data, source, created_at)
-        SELECT c.id, ${company}, 1, 'created', NULL, c.status, ${p(JSON.stringify(call.eventData))}::jsonb || jsonb_build_object('end_user_id', c.end_user_id), 'client', ${NOW} FROM c),
+        SELECT c.id, ${company}, 1, 'created', NULL, c.status, ${p(JSON.stringify(call.eventData))}::jsonb || jsonb_build_object('end_user_id', c.end_user_id)
+               || CASE WHEN c.voip_provider <> 'voip_provider_twilio' THEN jsonb_build_object('voip_provider', c.voip_provider) ELSE '{}'::jsonb END, 'client', ${NOW} FROM c),
       idem AS (
         UPDATE idempotency_keys k SET call_id = c.id, status = 201 FROM c
          WHERE k.company_id = ${company} AND k.key = ${p(call.idempotencyKey)}::text)

@@ -132,6 +132,69 @@ export class AppConfig {
   // the system's resolver).
   @Matches(/^([^\s,]+(,[^\s,]+)*)?$/, { message: 'WEBHOOK_DNS_SERVERS must be a comma-separated list of host:port' })
   WEBHOOK_DNS_SERVERS = '';
+
+  // Telephony: this instance dials legs, runs ring timers and the watchdog
+  // (any number of instances share the work).
+  @Transform(toBool)
+  @IsBoolean({ message: 'TELEPHONY_ENABLED must be true or false' })
+  TELEPHONY_ENABLED = true;
+
+  // How often the dial worker looks for legs to dial, hang up or time out.
+  @Transform(toInt)
+  @IsInt({ message: 'TELEPHONY_TICK_MS must be a whole number from 10 to 60000' })
+  @Min(10, { message: 'TELEPHONY_TICK_MS must be a whole number from 10 to 60000' })
+  @Max(60000, { message: 'TELEPHONY_TICK_MS must be a whole number from 10 to 60000' })
+  TELEPHONY_TICK_MS = 200;
+
+  // The engine's ring timer: a ringing leg not answered within it is cancelled (eu_no_answer).
+  @Transform(toInt)
+  @IsInt({ message: 'TELEPHONY_RING_TIMEOUT_MS must be a whole number from 100 to 600000' })
+  @Min(100, { message: 'TELEPHONY_RING_TIMEOUT_MS must be a whole number from 100 to 600000' })
+  @Max(600000, { message: 'TELEPHONY_RING_TIMEOUT_MS must be a whole number from 100 to 600000' })
+  TELEPHONY_RING_TIMEOUT_MS = 30000;
+
+  // The watchdog fails a call with no outcome within the ring timeout plus this (expired).
+  @Transform(toInt)
+  @IsInt({ message: 'TELEPHONY_WATCHDOG_GRACE_MS must be a whole number from 0 to 600000' })
+  @Min(0, { message: 'TELEPHONY_WATCHDOG_GRACE_MS must be a whole number from 0 to 600000' })
+  @Max(600000, { message: 'TELEPHONY_WATCHDOG_GRACE_MS must be a whole number from 0 to 600000' })
+  TELEPHONY_WATCHDOG_GRACE_MS = 15000;
+
+  // How long a leg's event waits for an earlier one (by seq) that has not arrived.
+  @Transform(toInt)
+  @IsInt({ message: 'TELEPHONY_REORDER_WAIT_MS must be a whole number from 0 to 60000' })
+  @Min(0, { message: 'TELEPHONY_REORDER_WAIT_MS must be a whole number from 0 to 60000' })
+  @Max(60000, { message: 'TELEPHONY_REORDER_WAIT_MS must be a whole number from 0 to 60000' })
+  TELEPHONY_REORDER_WAIT_MS = 1000;
+
+  // calls_per_second counts the dials of the last second plus this, so that the time between a dial's claim and its start cannot put one too many in a second at the trunk.
+  @Transform(toInt)
+  @IsInt({ message: 'TELEPHONY_PACING_MARGIN_MS must be a whole number from 0 to 1000' })
+  @Min(0, { message: 'TELEPHONY_PACING_MARGIN_MS must be a whole number from 0 to 1000' })
+  @Max(1000, { message: 'TELEPHONY_PACING_MARGIN_MS must be a whole number from 0 to 1000' })
+  TELEPHONY_PACING_MARGIN_MS = 100;
+
+  // An instance not heard from for this long is taken for dead: the calls its legs carried are ended by another.
+  @Transform(toInt)
+  @IsInt({ message: 'TELEPHONY_INSTANCE_TIMEOUT_MS must be a whole number from 100 to 3600000' })
+  @Min(100, { message: 'TELEPHONY_INSTANCE_TIMEOUT_MS must be a whole number from 100 to 3600000' })
+  @Max(3_600_000, { message: 'TELEPHONY_INSTANCE_TIMEOUT_MS must be a whole number from 100 to 3600000' })
+  TELEPHONY_INSTANCE_TIMEOUT_MS = 10_000;
+
+  // The simulator without a rule (or a rule without hangup_after_ms): the end user hangs up this long after answering, or once the prompts played to it end.
+  // A call no prompt is played to (CCAI outbound calls, until voice applications) is up long enough to be seen connected, and ends soon after.
+  @Transform(toInt)
+  @IsInt({ message: 'SIMULATOR_HANGUP_AFTER_MS must be a whole number from 0 to 86400000' })
+  @Min(0, { message: 'SIMULATOR_HANGUP_AFTER_MS must be a whole number from 0 to 86400000' })
+  @Max(86400000, { message: 'SIMULATOR_HANGUP_AFTER_MS must be a whole number from 0 to 86400000' })
+  SIMULATOR_HANGUP_AFTER_MS = 3000;
+
+  // The simulator: when an answered leg's final event is lost, its media stops and this long after it ends as a media timeout.
+  @Transform(toInt)
+  @IsInt({ message: 'SIMULATOR_MEDIA_TIMEOUT_MS must be a whole number from 0 to 600000' })
+  @Min(0, { message: 'SIMULATOR_MEDIA_TIMEOUT_MS must be a whole number from 0 to 600000' })
+  @Max(600000, { message: 'SIMULATOR_MEDIA_TIMEOUT_MS must be a whole number from 0 to 600000' })
+  SIMULATOR_MEDIA_TIMEOUT_MS = 10000;
 }
 
 export class ConfigError extends Error {}

@@ -48,6 +48,17 @@ export async function seedDemoCompany(app: INestApplication, config: AppConfig):
         ($1, '+1 339-219-5276', '+13392195276', true), ($1, '+1 760-867-5309', '+17608675309', false)`,
       [id],
     );
+    // The demo's calls are dialed through the simulator (no SIP needed):
+    // +1 859… answers, the rest follow the simulator's default.
+    const [provider] = await tx.query<{ id: string }>(
+      `INSERT INTO voice_providers (company_id, name, kind, priority, calls_per_second, max_concurrent_calls) VALUES ($1, 'simulator', 'simulator', 1, 20, 100) RETURNING id`,
+      [id],
+    );
+    await tx.query(
+      `INSERT INTO simulator_rules (company_id, provider_id, prefix, outcome, ring_ms, hangup_after_ms) VALUES
+        ($1, $2, '+1859', 'answer', 800, 20000), ($1, $2, '+1202555', 'busy', 1500, NULL)`,
+      [id, provider.id],
+    );
     await tx.query(
       `INSERT INTO contacts (company_id, ticket_id, out_contact_id, phone_numbers, out_ticket_url) VALUES
         ($1, '71450', '381630957514', '{+18596579625}', 'https://crm.demo.example/tickets/71450'),

@@ -10,6 +10,7 @@ import { HealthError, HealthErrorCode } from '../health/health-errors';
 import { LiveError, LiveErrorCode } from '../live/live-errors';
 import { MenuError, MenuErrorCode } from '../menus/menu-errors';
 import { OutboundNumberError, OutboundNumberErrorCode } from '../outbound-numbers/outbound-number-errors';
+import { VoiceProviderError, VoiceProviderErrorCode } from '../telephony/voice-providers/voice-provider-errors';
 import { WebhookError, WebhookErrorCode } from '../webhooks/webhook-errors';
 import { UserStatusError, UserStatusErrorCode } from '../user-statuses/user-status-errors';
 import { TeamError, TeamErrorCode } from '../teams/team-errors';
@@ -34,6 +35,7 @@ export function httpStatusOf(error: DomainError): number | undefined {
   if (error instanceof UserStatusError) return userStatusStatus(error.code);
   if (error instanceof TeamError) return teamStatus(error.code);
   if (error instanceof ChatError) return chatStatus(error.code);
+  if (error instanceof VoiceProviderError) return voiceProviderStatus(error.code);
   return undefined;
 }
 
@@ -95,6 +97,7 @@ function callStatus(code: CallErrorCode): number {
     case CallErrorCode.listCallType:
     case CallErrorCode.listParameterOnce:
     case CallErrorCode.listDateTime:
+    case CallErrorCode.ringTimeoutNotWellFormed:
       return 400;
     default:
       return unreachable(code);
@@ -299,6 +302,28 @@ function chatStatus(code: ChatErrorCode): number {
   switch (code) {
     case ChatErrorCode.notFound:
       return 404;
+    default:
+      return unreachable(code);
+  }
+}
+
+function voiceProviderStatus(code: VoiceProviderErrorCode): number {
+  switch (code) {
+    case VoiceProviderErrorCode.notFound:
+    case VoiceProviderErrorCode.ruleNotFound:
+      return 404;
+    case VoiceProviderErrorCode.bodyNotObject:
+    case VoiceProviderErrorCode.required:
+    case VoiceProviderErrorCode.notWellFormed:
+    case VoiceProviderErrorCode.oneOf:
+    case VoiceProviderErrorCode.wholeNumberBetween:
+    case VoiceProviderErrorCode.notBoolean:
+    case VoiceProviderErrorCode.sipUriInvalid:
+    case VoiceProviderErrorCode.sipRequired:
+    case VoiceProviderErrorCode.sipNotForSimulator:
+    case VoiceProviderErrorCode.numberOrPrefix:
+    case VoiceProviderErrorCode.notSimulator:
+      return 400;
     default:
       return unreachable(code);
   }

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../src/database/database';
 
-// Polls `check` (every 5 ms, up to 10 s) until it holds.
-export async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
+// Polls `check` (every 5 ms, up to 10 s or `timeoutMs`) until it holds.
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));

@@ -52,6 +52,11 @@ function parseFields(type: EventInput['type'], body: Record<string, unknown>): E
       if (toAgent === toMenu) throw lifecycleError('transferTarget');
       return toAgent ? { type, toAgentEmail: text(body.to_agent_email, 'to_agent_email', 254) } : { type, toMenuId: integerId(body.to_menu_id, 'to_menu_id') };
     }
+    case 'dtmf':
+      if (typeof body.digits !== 'string' || !/^[0-9*#A-D]{1,32}$/.test(body.digits)) {
+        throw body.digits === undefined || body.digits === null || body.digits === '' ? lifecycleError('required', 'digits') : lifecycleError('notWellFormed', 'digits');
+      }
+      return { type, digits: body.digits };
     case 'transfer_failed':
       return { type, failReason: oneOf(body.fail_reason, 'fail_reason', ENDING_CODES) as FailureCode };
     case 'hangup':

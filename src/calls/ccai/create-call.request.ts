@@ -39,6 +39,11 @@ export function parseCreateCall(companyId: string, body: unknown, idempotencyKey
           : typeof body.outbound_number === 'string'
             ? given(toE164(body.outbound_number))
             : malformed(callError('outboundNumberFieldNotWellFormed')),
+        ringTimeoutSeconds: isAbsent(body.ring_timeout_seconds)
+          ? absent
+          : typeof body.ring_timeout_seconds === 'number' && Number.isInteger(body.ring_timeout_seconds) && body.ring_timeout_seconds >= 1 && body.ring_timeout_seconds <= 600
+            ? given(body.ring_timeout_seconds)
+            : malformed(callError('ringTimeoutNotWellFormed')),
       };
     case 'inbound':
       return {

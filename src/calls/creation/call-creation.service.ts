@@ -48,6 +48,7 @@ interface OutboundDraft {
   requestedNumber: string | null; // end_user_number as sent, E.164
   endUserNumber: string | null;
   outboundNumber: string | null; // as configured
+  ringTimeoutSeconds?: number | null; // absent on requests parked before it existed
   choices: PendingChoices;
 }
 
@@ -92,6 +93,7 @@ export class CallCreation {
     }
     const lang = this.checkLanguage(command.lang);
     const wanted = valueOf(command.outboundNumber);
+    const ringTimeoutSeconds = valueOf(command.ringTimeoutSeconds);
 
     const draft: OutboundDraft = {
       agentId: agent.id,
@@ -102,6 +104,7 @@ export class CallCreation {
       requestedNumber,
       endUserNumber: null,
       outboundNumber: null,
+      ringTimeoutSeconds,
       choices: {},
     };
     // The number to dial: the one sent, else the ticket's only number.
@@ -142,6 +145,7 @@ export class CallCreation {
         agentId: draft.agentId,
         ...endUserFields(draft.contact, draft.ticketId, draft.endUserNumber),
         outboundNumber: draft.outboundNumber,
+        ringTimeoutSeconds: draft.ringTimeoutSeconds ?? null,
         eventData: { call_type: CALL_TYPES.outbound, agent_id: Number(draft.agentId), end_user_number: draft.endUserNumber, outbound_number: draft.outboundNumber, ticket_id: draft.ticketId, lang: draft.lang },
       }),
       on,
@@ -366,6 +370,7 @@ function newCall(companyId: string, idempotencyKey: string | null, specifics: Ca
     offerGroup: null,
     outboundNumber: null,
     outboundFromDefault: false,
+    ringTimeoutSeconds: null,
     idempotencyKey,
     ...specifics,
   };

@@ -49,6 +49,9 @@ export interface CreateOutboundCall extends CallCommandBase {
   endUserNumber: Field<string>; // E.164
   lang: Field<string>; // an ISO 639-1 code
   outboundNumber: Field<string | null>; // E.164, null when not a phone number
+  // Telephony: how long the dialed end user may ring (1-600 s); not CCAI's,
+  // checked after every row of its table.
+  ringTimeoutSeconds: Field<number>;
 }
 
 export interface CreateInboundCall extends CallCommandBase {

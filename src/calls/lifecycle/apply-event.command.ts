@@ -26,4 +26,26 @@ export interface ApplyCallEvent {
   // The sender's id for the event (CCAI's `event_id`, a provider's event id):
   // the same key again applies nothing and answers what the first answered.
   dedupeKey: string | null;
+  // A provider's event on one leg of the call (telephony): recorded in the
+  // log with these facts. A late one (its leg no longer the call's current
+  // leg, or an event the status no longer takes) is recorded as stale and
+  // changes nothing, instead of being refused.
+  provider?: ProviderFacts;
+}
+
+export interface ProviderFacts {
+  legRowId: string; // telephony_legs.id
+  legId: string;
+  providerId: string | null;
+  providerName: string | null;
+  kind: string;
+  providerCallId: string;
+  seq: number;
+  // What the provider reported: ringing, answered, dtmf, ended (with its cause).
+  reported: string;
+  cause: string | null;
+  sipCode: number | null;
+  reason: string | null;
+  // What the event says of the leg, for the leg's own record.
+  legState: 'ringing' | 'answered' | 'ended' | null;
 }

@@ -20,16 +20,20 @@ import { callError } from '../call-errors';
 import type { CallViewRow } from '../call-view';
 import type { ApplyCallEvent } from './apply-event.command';
 import { LockMode, LockedCall, RecordedAnswer, answerKey, lockCall, lockCalls } from './call-locks';
-import { transition } from './call-transition';
+import { recordStale, transition } from './call-transition';
+import { providerLog, recordLegEvent } from './provider-legs';
 import { EventCoalescer, EventApplier, NOT_LOCKED, NotLocked } from './event-coalescer';
 import { resolveReferences } from './event-references';
-import { lifecycleError } from './lifecycle-errors';
+import { LifecycleError, lifecycleError } from './lifecycle-errors';
+import type { CallEvent } from './machine/call.machine';
 
 // What applying an event answers: the call as the event left it (or, for a
 // dedupe key seen before, what the first application answered).
 export interface AppliedEvent {
   answer: RecordedAnswer;
   replayed: boolean;
+  // A provider's event recorded as stale: it changed nothing.
+  stale?: boolean;
 }
 
 // An event applied in a group, its view still to come with the COMMIT; or
@@ -71,6 +75,7 @@ export class CallLifecycle implements EventApplier<AppliedEvent> {
           throw callError('callNotFound', callId);
         }
         if (locked.recorded) return { answer: locked.recorded, replayed: true };
+        if (command.provider) return await this.applyProviders(tx, command, locked.call);
         const event = await resolveReferences(tx, companyId, command.event, locked.call);
         const { view } = await transition(tx, locked.call, event, { source: command.source, dedupeKey, view: true });
         this.announce(tx, companyId);
@@ -82,6 +87,31 @@ export class CallLifecycle implements EventApplier<AppliedEvent> {
       if (violatedConstraint(error) === 'calls_one_live_call_per_agent') throw lifecycleError('agentNotAvailable');
       throw error;
     }
+  }
+
+  // A provider's event: its leg's record moves on, and the event applies,
+  // or, when its leg is no longer the call's or the status no longer takes
+  // it, is recorded as stale. Either way it is in the call's log, with the
+  // provider's facts.
+  private async applyProviders(tx: Transaction, command: ApplyCallEvent, call: LockedCall): Promise<AppliedEvent> {
+    const facts = command.provider!;
+    const current = await recordLegEvent(tx, call.id, facts);
+    const event = command.event as CallEvent;
+    const options = { source: command.source, dedupeKey: command.dedupeKey, view: true, annotation: { provider: providerLog(facts) } };
+    let outcome: { view?: Promise<CallViewRow[]> };
+    let stale = false;
+    const mark = tx.mark();
+    try {
+      if (!current) throw lifecycleError('notAllowed', event.type, call.status);
+      outcome = await transition(tx, call, event, options);
+    } catch (error) {
+      if (!(error instanceof LifecycleError) || tx.mark() !== mark) throw error;
+      outcome = recordStale(tx, call, event, options);
+      stale = true;
+    }
+    this.announce(tx, command.companyId);
+    await tx.commit();
+    return { answer: { view: (await outcome.view!)[0] }, replayed: false, stale };
   }
 
   // Self-contained events of several calls (each call's in arrival order) in

@@ -18,6 +18,9 @@ export interface TransitionOptions {
   // the write has been sent). A dedupe key needs no answer here: the view
   // is stored on the log row either way.
   view?: boolean;
+  // Facts recorded beside the event's fields in its log row (a provider's
+  // event: the provider, its call id, the SIP code and reason).
+  annotation?: Record<string, unknown>;
 }
 
 export interface Transitioned {
@@ -76,7 +79,7 @@ export async function transition(tx: Transaction, call: LockedCall, event: CallE
     call.id, next.status, next.queued_at, next.assigned_at, next.connected_at, next.ends_at, next.agent_id, next.menu_id,
     Math.round(next.hold_ms), next.hold_started_at, next.voip_provider, next.fail_reason, next.fail_details, next.disconnected_by,
     next.deflection, JSON.stringify(next.deflection_details), next.voicemail_reason, next.recording_url,
-    appendedOffer ? JSON.stringify(appendedOffer) : null, at, event.type, call.status, JSON.stringify(eventToLog(event)), dedupeKey,
+    appendedOffer ? JSON.stringify(appendedOffer) : null, at, event.type, call.status, JSON.stringify({ ...eventToLog(event), ...options.annotation }), dedupeKey,
     next.scheduled_at, options.source,
   ];
   const after: LockedCall = { ...call, ...next, last_seq: call.last_seq + 1 };
@@ -85,6 +88,25 @@ export async function transition(tx: Transaction, call: LockedCall, event: CallE
     return { next: after };
   }
   return { next: after, view: tx.deferQuery<CallViewRow>(WRITE.answering, values) };
+}
+
+// A provider's event that came too late to apply (its leg is no longer the
+// call's, or the status no longer takes it: a ringing after connected):
+// recorded in the log as stale, from and to the call's status, with its
+// dedupe key (a duplicate of it applies nothing either). The call's columns
+// do not change; only last_seq moves, as for every log row.
+const WRITE_STALE = `WITH updated AS (UPDATE calls SET last_seq = last_seq + 1 WHERE id = $1 RETURNING *),
+   view AS (SELECT ${CALL_VIEW_COLUMNS} FROM ${callViewFrom('updated')}),
+   logged AS (
+     INSERT INTO call_events (call_id, company_id, seq, type, from_status, to_status, data, event_id, source, call_view, created_at)
+     SELECT $1, company_id, last_seq, $2, status, status, $3, $4, $5, (SELECT to_json(v) FROM view v), $6 FROM updated)
+   SELECT * FROM view`;
+
+export function recordStale(tx: Transaction, call: LockedCall, event: CallEvent, options: TransitionOptions): Transitioned {
+  const at = eventTime(call, new Date(call.clock));
+  const data = { ...eventToLog(event), ...options.annotation, stale: true };
+  const view = tx.deferQuery<CallViewRow>(WRITE_STALE, [call.id, event.type, JSON.stringify(data), options.dedupeKey ?? null, options.source, at]);
+  return { next: { ...call, last_seq: call.last_seq + 1 }, view };
 }
 
 // A callback finished: its parent, failed, is recovered by the engine.

@@ -23,7 +23,7 @@ import { Batches, KeyedBatches, Settled, settle } from '../../common/batches';
 import { CommitOutcomeUnknownError } from '../../database/transaction';
 import type { ApplyCallEvent } from './apply-event.command';
 import type { LockMode } from './call-locks';
-import { LOOKS_UP } from './event-references';
+import { runsAlone } from './event-references';
 
 export const GROUPS_AT_ONCE = 2;
 // At most this many queued events of one call, and this many calls, share a transaction.
@@ -47,7 +47,7 @@ export interface EventApplier<R> {
 export class EventCoalescer<R> {
   private readonly perCall = new KeyedBatches<ApplyCallEvent, R>({
     maxBatch: MAX_BATCH,
-    batchable: (event) => !LOOKS_UP.has(event.event.type),
+    batchable: (event) => !runsAlone(event),
     run: (events) => this.runForCall(events),
   });
 
@@ -75,7 +75,7 @@ export class EventCoalescer<R> {
 
   // A batch is one event that must run alone, or self-contained events.
   private async runForCall(events: ApplyCallEvent[]): Promise<Array<Settled<R>>> {
-    if (!LOOKS_UP.has(events[0].event.type)) {
+    if (!runsAlone(events[0])) {
       try {
         const grouped = await this.groups.submit(events);
         if (grouped !== NOT_LOCKED) return grouped;

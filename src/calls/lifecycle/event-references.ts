@@ -4,7 +4,7 @@
 import type { Transaction } from '../../database/transaction';
 import { menuIsAfterHoursAt } from '../../menus/business-hours';
 import { callError } from '../call-errors';
-import type { EventInput } from './apply-event.command';
+import type { ApplyCallEvent, EventInput } from './apply-event.command';
 import type { LockedCall } from './call-locks';
 import { lifecycleError } from './lifecycle-errors';
 import { CallEvent, acceptsEventType } from './machine/call.machine';
@@ -12,6 +12,12 @@ import { CallEvent, acceptsEventType } from './machine/call.machine';
 // Events that look up (and may lock) another row before the machine
 // decides. The others need nothing but the locked call.
 export const LOOKS_UP: ReadonlySet<EventInput['type']> = new Set(['assign', 'read_voicemail', 'transfer', 'select_menu', 'reschedule']);
+
+// Events applied alone, never in a group: those that look up another row,
+// and providers' events (they read their leg, and may be recorded as stale).
+export function runsAlone(command: ApplyCallEvent): boolean {
+  return LOOKS_UP.has(command.event.type) || command.provider !== undefined;
+}
 
 export async function resolveReferences(tx: Transaction, companyId: string, input: EventInput, call: LockedCall): Promise<CallEvent> {
   // An event the status never takes is refused before any lookup.

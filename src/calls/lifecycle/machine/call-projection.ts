@@ -34,7 +34,7 @@ export interface CallProjection {
 export interface CreatedEvent {
   to_status: string;
   created_at: Date;
-  data: { agent_id?: number | null; menu_id?: number | null; call_type?: string; scheduled_at?: string | null };
+  data: { agent_id?: number | null; menu_id?: number | null; call_type?: string; scheduled_at?: string | null; voip_provider?: string };
 }
 
 export function initialProjection(created: CreatedEvent): CallProjection {
@@ -52,7 +52,8 @@ export function initialProjection(created: CreatedEvent): CallProjection {
     menu_id: created.data.menu_id ?? null,
     hold_ms: 0,
     hold_started_at: null,
-    voip_provider: 'voip_provider_twilio',
+    // Calls a voice provider will carry say which at creation (telephony).
+    voip_provider: created.data.voip_provider ?? 'voip_provider_twilio',
     fail_reason: 'nothing',
     fail_details: null,
     disconnected_by: 'disconnected_by_unknown',
@@ -167,6 +168,11 @@ export function replay(events: LoggedEvent[]): CallProjection {
   if (!created || created.type !== 'created') throw new Error('the log does not start with the call\'s creation');
   let call = initialProjection({ to_status: created.to_status, created_at: created.created_at, data: created.data });
   for (const logged of rest) {
+    // A provider's late event, recorded as stale: it changed nothing.
+    if (logged.data.stale === true) {
+      if (logged.from_status !== call.status || logged.to_status !== call.status) throw new Error(`event ${logged.seq}: a stale event that moved the call`);
+      continue;
+    }
     const event = eventFromLog(logged.type, logged.data);
     const snapshot = snapshotOf(call.status, contextOf(call));
     if (logged.from_status !== call.status) throw new Error(`event ${logged.seq}: logged from '${logged.from_status}', replay is at '${call.status}'`);

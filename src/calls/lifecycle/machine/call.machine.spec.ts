@@ -35,6 +35,9 @@ const SPEC_TRANSITIONS: Array<[CallStatus, CallEventType, CallStatus, string?]> 
   ['connecting', 'provider_failed', 'switching'],
   ['switching', 'retry', 'connecting'],
   ['connecting', 'connected', 'connected'],
+  // Telephony (shared spec telephony.md): recorded, nothing changes.
+  ['connecting', 'ringing', 'connecting'],
+  ['connected', 'dtmf', 'connected'],
   ['connected', 'hold', 'connected', 'notOnHold'],
   ['connected', 'unhold', 'connected', 'onHold'],
   ['connected', 'transfer', 'connected', 'noTransferRunning and transferTargetAvailable'],
@@ -86,7 +89,9 @@ const SAMPLES: Record<CallEventType, CallEvent[]> = {
   connect: [{ type: 'connect' }],
   provider_failed: [{ type: 'provider_failed', voipProvider: 'voip_provider_nexmo' }],
   retry: [{ type: 'retry' }],
+  ringing: [{ type: 'ringing' }],
   connected: [{ type: 'connected' }],
+  dtmf: [{ type: 'dtmf', digits: '1' }],
   hold: [{ type: 'hold' }],
   unhold: [{ type: 'unhold' }],
   transfer: [
@@ -209,6 +214,8 @@ const CASES: Case[] = [
     actions: [{ type: 'setVoipProvider', params: { voipProvider: 'voip_provider_nexmo' } }],
   },
   { name: 'retry', from: 'switching', event: { type: 'retry' }, to: 'connecting', actions: [] },
+  { name: 'ringing is recorded, nothing changes', from: 'connecting', event: { type: 'ringing' }, to: 'connecting', actions: [] },
+  { name: 'dtmf is recorded, nothing changes', from: 'connected', event: { type: 'dtmf', digits: '5' }, to: 'connected', actions: [] },
   {
     name: 'connected',
     from: 'connecting',

@@ -92,8 +92,11 @@ export type DisconnectedBy = (typeof DISCONNECTED_BY)[number];
 export const VOICEMAIL_REASONS = ['not_voicemail', 'after_hours', 'over_capacity', 'no_answer', 'user_selected'] as const;
 export type VoicemailReason = (typeof VOICEMAIL_REASONS)[number];
 
+// What clients may name (CCAI's); the engine's own voice providers add the
+// kinds that carry calls here (telephony: `voip_provider_<kind>`).
 export const VOIP_PROVIDERS = ['voip_provider_twilio', 'voip_provider_nexmo', 'voip_provider_tokbox'] as const;
-export type VoipProvider = (typeof VOIP_PROVIDERS)[number];
+export const ENGINE_VOIP_PROVIDERS = ['voip_provider_sip', 'voip_provider_simulator'] as const;
+export type VoipProvider = (typeof VOIP_PROVIDERS)[number] | (typeof ENGINE_VOIP_PROVIDERS)[number];
 
 // The only state the guards need that is not in the status; kept on the call
 // row. Everything else (agent, menu, transfer target) the service reads from
@@ -121,7 +124,11 @@ export type CallEvent =
   | { type: 'connect' }
   | { type: 'provider_failed'; voipProvider: VoipProvider }
   | { type: 'retry' }
+  // Telephony: the end user's phone rings (180/183), and keys pressed on
+  // the call. Recorded; nothing changes.
+  | { type: 'ringing' }
   | { type: 'connected' }
+  | { type: 'dtmf'; digits: string }
   | { type: 'hold' }
   | { type: 'unhold' }
   // Exactly one of toAgentId / toMenuId (the HTTP layer checks it);
@@ -130,7 +137,8 @@ export type CallEvent =
   | { type: 'transfer_completed' }
   | { type: 'transfer_failed'; failReason: FailureCode }
   // disconnectedBy is optional: the voicemail row of the spec has no field.
-  | { type: 'hangup'; disconnectedBy?: DisconnectedBy }
+  // failDetails: why the engine ended a call its provider carried ("media timeout").
+  | { type: 'hangup'; disconnectedBy?: DisconnectedBy; failDetails?: string }
   | { type: 'fail'; failReason: FailureCode; failDetails: string | null }
   | { type: 'deflect'; deflection: Exclude<Deflection, 'no_deflection'>; deflectionDetails: unknown[] }
   | { type: 'start_voicemail'; voicemailReason: Exclude<VoicemailReason, 'not_voicemail'> }
@@ -153,7 +161,9 @@ export const CALL_EVENT_TYPES = [
   'connect',
   'provider_failed',
   'retry',
+  'ringing',
   'connected',
+  'dtmf',
   'hold',
   'unhold',
   'transfer',
@@ -270,6 +280,7 @@ const hangupToFailed = (failReason: FailureCode, agentOnCall: boolean) =>
         params: ({ event }: { event: EventOf<'hangup'> }) => ({
           failReason,
           disconnectedBy: event.disconnectedBy ?? 'disconnected_by_unknown',
+          ...(event.failDetails !== undefined ? { failDetails: event.failDetails } : {}),
         }),
       },
       { type: 'participantsTo', params: { status: 'finished' } },
@@ -383,6 +394,8 @@ export const callMachine = lifecycle.createMachine({
           target: 'switching',
           actions: [{ type: 'setVoipProvider', params: ({ event }) => ({ voipProvider: event.voipProvider }) }],
         },
+        // A target, though the status stays: XState's `can` refuses a transition with neither target nor actions.
+        ringing: { target: 'connecting' },
         connected: {
           target: 'connected',
           actions: [
@@ -396,6 +409,7 @@ export const callMachine = lifecycle.createMachine({
     },
     connected: {
       on: {
+        dtmf: { target: 'connected' },
         hold: { guard: 'notOnHold', actions: [{ type: 'openHold' }, assign({ onHold: true })] },
         unhold: { guard: 'onHold', actions: [{ type: 'closeHold' }, assign({ onHold: false })] },
         transfer: {
@@ -432,7 +446,10 @@ export const callMachine = lifecycle.createMachine({
             }),
             {
               type: 'endCall',
-              params: ({ event }) => ({ disconnectedBy: event.disconnectedBy ?? 'disconnected_by_unknown' }),
+              params: ({ event }) => ({
+                disconnectedBy: event.disconnectedBy ?? 'disconnected_by_unknown',
+                ...(event.failDetails !== undefined ? { failDetails: event.failDetails } : {}),
+              }),
             },
             { type: 'participantsTo', params: { status: 'finished' } },
             { type: 'releaseAgent' },
