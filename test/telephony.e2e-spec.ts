@@ -82,7 +82,7 @@ describe('telephony: dialing through the simulator', () => {
     const agent = nextAgent();
     const body = { call_type: 'Voice Outbound (API)', agent_email: agent, end_user_number: '+18596570011' };
     for (const bad of [0, 601, 1.5, '5', true]) {
-      expect((await t.post('/apps/api/v1/calls', { ...body, ring_timeout_seconds: bad }, f.company)).body).toEqual({ message: 'ring_timeout_seconds must be a whole number from 1 to 600' });
+      expect((await t.post('/apps/api/v1/calls', { ...body, ring_timeout_seconds: bad }, f.company)).body).toEqual({ message: 'ring_timeout_seconds must be a whole number from 1 to 600', error: 'ring_timeout_not_well_formed', status: 400 });
     }
     const created = await t.post('/apps/api/v1/calls', { ...body, ring_timeout_seconds: 1 }, f.company);
     expect(created.status).toBe(201);

@@ -63,7 +63,7 @@ describe('Manager API: voice providers', () => {
     [[1, 2], 'The body must be a JSON object'],
   ])('refuses %j with a 400', async (body, message) => {
     const res = await t.post(URL, body, co);
-    expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { message } });
+    expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { message, error: expect.stringMatching(/^(voice_provider|simulator_rule)_/), status: 400 } });
   });
 
   it('accepts the SIP URIs trunks use', async () => {
@@ -81,7 +81,7 @@ describe('Manager API: voice providers', () => {
     expect((await t.patch(`${URL}/${body.id}`, { sip: { uri: 'sip:bad host' } }, co)).status).toBe(400);
     const simulator = await t.patch(`${URL}/${body.id}`, { kind: 'simulator' }, co);
     expect(simulator.body).toMatchObject({ kind: 'simulator', sip: null });
-    expect((await t.patch(`${URL}/${body.id}`, { kind: 'sip' }, co)).body).toEqual({ message: 'sip.uri is required for a provider of kind sip' });
+    expect((await t.patch(`${URL}/${body.id}`, { kind: 'sip' }, co)).body).toEqual({ message: 'sip.uri is required for a provider of kind sip', error: 'voice_provider_sip_required', status: 400 });
   });
 
   it("deletes; another company's provider is not found", async () => {
@@ -90,7 +90,7 @@ describe('Manager API: voice providers', () => {
     expect((await t.patch(`${URL}/${body.id}`, { priority: 2 }, other)).status).toBe(404);
     expect((await t.delete(`${URL}/${body.id}`, other)).status).toBe(404);
     expect((await t.delete(`${URL}/${body.id}`, co)).status).toBe(204);
-    expect((await t.get(`${URL}/${body.id}`, co)).body).toEqual({ message: `Voice provider ${body.id} is not found` });
+    expect((await t.get(`${URL}/${body.id}`, co)).body).toEqual({ message: `Voice provider ${body.id} is not found`, error: 'voice_provider_not_found', status: 404 });
     expect((await t.get(`${URL}/abc`, co)).status).toBe(404);
     expect((await t.get(URL)).status).toBe(401);
   });
@@ -112,7 +112,7 @@ describe('Manager API: voice providers', () => {
       expect((await t.get(`${URL}/${sim}/simulator_rules`, co)).body.map((r: any) => r.outcome)).toEqual(['answer', 'answer', 'busy']);
       expect((await t.get(`${URL}/${sim}/simulator_rules/${prefix.body.id}`, co)).body.outcome).toBe('busy');
       expect((await t.delete(`${URL}/${sim}/simulator_rules/${prefix.body.id}`, co)).status).toBe(204);
-      expect((await t.get(`${URL}/${sim}/simulator_rules/${prefix.body.id}`, co)).body).toEqual({ message: `Simulator rule ${prefix.body.id} is not found` });
+      expect((await t.get(`${URL}/${sim}/simulator_rules/${prefix.body.id}`, co)).body).toEqual({ message: `Simulator rule ${prefix.body.id} is not found`, error: 'simulator_rule_not_found', status: 404 });
       expect((await t.get(`${URL}/${sim}/simulator_rules`, other)).status).toBe(404);
     });
 
@@ -127,12 +127,12 @@ describe('Manager API: voice providers', () => {
       [{ prefix: '+1', outcome: 'answer', faults: { duplicate_events: 'yes' } }, 'faults.duplicate_events must be a boolean'],
     ])('refuses %j with a 400', async (body, message) => {
       const res = await t.post(`${URL}/${sim}/simulator_rules`, body, co);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { message } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { message, error: expect.stringMatching(/^(voice_provider|simulator_rule)_/), status: 400 } });
     });
 
     it('only simulators have rules', async () => {
       const sip = (await t.post(URL, SIP, co)).body.id;
-      expect((await t.post(`${URL}/${sip}/simulator_rules`, { prefix: '+1', outcome: 'answer' }, co)).body).toEqual({ message: `Voice provider ${sip} is not a simulator: only simulators have rules` });
+      expect((await t.post(`${URL}/${sip}/simulator_rules`, { prefix: '+1', outcome: 'answer' }, co)).body).toEqual({ message: `Voice provider ${sip} is not a simulator: only simulators have rules`, error: 'voice_provider_not_simulator', status: 400 });
     });
   });
 });
