@@ -7,7 +7,9 @@
 // Knobs (environment): DATABASE_URL, BENCH_WORKERS (50), BENCH_SECONDS (15),
 // BENCH_CALLS_PER_WORKER (150), BENCH_HOT_CLIENTS (50), BENCH_HOT_SECONDS (10),
 // BENCH_DB_POOL_SIZE (20), BENCH_WEBHOOK_ENDPOINT (1: one webhook endpoint
-// subscribed at a local receiver during the run, to compare the ratio).
+// subscribed at a local receiver during the run, to compare the ratio),
+// BENCH_RECEIVER_NICE (0; e.g. 10 lowers that receiver's CPU priority: it
+// stands for a CRM on another machine, whose CPU is not the service's).
 import 'reflect-metadata';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -267,7 +269,7 @@ runBench('events', async () => {
 
   // BENCH_WEBHOOK_ENDPOINT=1: one webhook endpoint subscribed (every type) at a local receiver during the run.
   const withEndpoint = process.env.BENCH_WEBHOOK_ENDPOINT === '1';
-  const receiver = withEndpoint ? await startReceiver() : undefined;
+  const receiver = withEndpoint ? await startReceiver(Number(process.env.BENCH_RECEIVER_NICE ?? 0)) : undefined;
   const service = await startService(withEndpoint ? RECEIVER_ENV : {});
   const http = new JsonClient(service.url, company.authorization);
   if (receiver) {
@@ -281,7 +283,16 @@ runBench('events', async () => {
   const readyStarted = Date.now();
   const ready = await createCalls(http, ivr, CALLS_PER_WORKER);
   log(`created ${WORKERS * CALLS_PER_WORKER} calls for the run in ${fmt((Date.now() - readyStarted) / 1000, 1)} s`);
+  const [{ logged: loggedBefore }] = (await db.query<{ logged: number }>(`SELECT count(*)::int AS logged FROM call_events`)).rows;
+  const receivedBefore = receiver ? (await receiver.stats()).count : 0;
   const { result: run, cpu: appCpu } = await measureCpuSplit(service, () => lifecycles(http, ivr, SECONDS, ready));
+  if (receiver) {
+    // Whether delivery kept up during the timed run (its work was done in
+    // the run, not left for after it).
+    const [{ logged }] = (await db.query<{ logged: number }>(`SELECT count(*)::int AS logged FROM call_events`)).rows;
+    const received = (await receiver.stats()).count - receivedBefore;
+    log(`webhook deliveries during the run: ${received} of the ${logged - loggedBefore} events written (${logged - loggedBefore - received} not yet delivered at its end)`);
+  }
   if (run.createdInline > 0) log(`workers ran out of calls: ${run.createdInline} created during the run (raise BENCH_CALLS_PER_WORKER)`);
   const cpuShare = appCpu.service / appCpu.seconds;
   const ok = run.samples.filter((s) => s.status === 200);
