@@ -116,19 +116,46 @@ export class AppConfig {
   // the system's resolver).
   @Matches(/^([^\s,]+(,[^\s,]+)*)?$/, { message: 'WEBHOOK_DNS_SERVERS must be a comma-separated list of host:port' })
   WEBHOOK_DNS_SERVERS = '';
+
+  // The SIP user agent (baresip). Unset: on when its binary is found; true
+  // without the binary is a start-up error.
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'SIP_ENABLED must be true or false' })
+  SIP_ENABLED?: boolean;
+
+  // Where it takes SIP over UDP (it also binds the next port): an IPv4
+  // address of this host (baresip binds to an address, not 0.0.0.0) and a port.
+  @Matches(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}:([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-4])$/, {
+    message: 'SIP_LISTEN must be an IPv4 address and a port from 1 to 65534, e.g. 127.0.0.1:5070',
+  })
+  SIP_LISTEN = '127.0.0.1:5070';
+
+  // The UDP ports its RTP (and RTCP) may use.
+  @Matches(/^([1-9]\d{0,4})-([1-9]\d{0,4})$/, { message: 'SIP_RTP_PORTS must be a range of UDP ports such as 10000-10999' })
+  SIP_RTP_PORTS = '10000-10999';
+}
+
+// The low and high port of SIP_RTP_PORTS, or why it is not a usable range.
+export function rtpPortRange(value: string): { low: number; high: number } | string {
+  const [low, high] = value.split('-').map(Number);
+  if (!(low >= 1024 && high <= 65535 && low < high)) return 'SIP_RTP_PORTS must be a range of UDP ports from 1024 to 65535 with at least two ports, e.g. 10000-10999';
+  return { low, high };
 }
 
 export class ConfigError extends Error {}
 
 // Reads and validates the environment; throws ConfigError with every problem.
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.keys(new AppConfig()).concat('DATABASE_URL', 'SWITCHBOARD_ADMIN_TOKEN', 'SWITCHBOARD_EMBEDDED_PG_BIN_DIR');
+  const known = Object.keys(new AppConfig()).concat('DATABASE_URL', 'SWITCHBOARD_ADMIN_TOKEN', 'SWITCHBOARD_EMBEDDED_PG_BIN_DIR', 'SIP_ENABLED');
   const raw: Record<string, unknown> = {};
   for (const key of known) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config);
-  if (errors.length > 0) {
-    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+  const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+  const rtp = errors.some((e) => e.property === 'SIP_RTP_PORTS') ? undefined : rtpPortRange(config.SIP_RTP_PORTS);
+  if (typeof rtp === 'string') lines.push(rtp);
+  if (lines.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return config;
