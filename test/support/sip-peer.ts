@@ -153,7 +153,11 @@ export class SipPeer {
         '',
       ].join('\n'),
     );
-    const accounts = Object.entries(behaviours).map(([number, behaviour]) => `<sip:${number}@${host}:${sip}>;regint=0;answermode=${'answer' in behaviour ? 'auto' : 'manual'};audio_codecs=PCMU,PCMA`);
+    // Each account its own source: `ausrc` (stopMediaAfterMs) also changes the
+    // global default, which must not reach later calls.
+    const accounts = Object.entries(behaviours).map(
+      ([number, behaviour]) => `<sip:${number}@${host}:${sip}>;regint=0;answermode=${'answer' in behaviour ? 'auto' : 'manual'};audio_codecs=PCMU,PCMA;audio_source=aufile,${silence}`,
+    );
     await writeFile(join(dir, 'accounts'), `${accounts.join('\n')}\n`);
     await mkdir(join(dir, 'recordings'));
 
