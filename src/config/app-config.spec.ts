@@ -21,6 +21,12 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ SCHEDULER_ENABLED: 'perhaps' }, 'SCHEDULER_ENABLED must be true or false'],
     [{ SCHEDULER_TICK_MS: '10' }, 'SCHEDULER_TICK_MS must be a whole number from 50 to 3600000'],
+    [{ SIP_ENABLED: 'maybe' }, 'SIP_ENABLED must be true or false'],
+    [{ SIP_LISTEN: 'localhost:5070' }, 'SIP_LISTEN must be an IPv4 address and a port from 1 to 65534'],
+    [{ SIP_LISTEN: '127.0.0.1:65535' }, 'SIP_LISTEN must be an IPv4 address and a port from 1 to 65534'],
+    [{ SIP_RTP_PORTS: '10000' }, 'SIP_RTP_PORTS must be a range of UDP ports such as 10000-10999'],
+    [{ SIP_RTP_PORTS: '20000-10000' }, 'SIP_RTP_PORTS must be a range of UDP ports from 1024 to 65535 with at least two ports'],
+    [{ SIP_RTP_PORTS: '100-200' }, 'SIP_RTP_PORTS must be a range of UDP ports from 1024 to 65535 with at least two ports'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

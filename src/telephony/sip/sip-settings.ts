@@ -34,7 +34,7 @@ export function findBaresip(path = process.env.PATH ?? ''): string | undefined {
   return undefined;
 }
 
-export function sipSettingsFrom(config: AppConfig, binary = findBaresip()): SipSettings {
+export function sipSettingsFrom(config: AppConfig, binary: string | null = findBaresip() ?? null): SipSettings {
   if (config.SIP_ENABLED === false) return { enabled: false, reason: 'SIP_ENABLED is false' };
   if (!binary) {
     if (config.SIP_ENABLED === true) throw new SipStartupError(`SIP_ENABLED is true but the SIP user agent (baresip) is not installed: install the Debian package ${BARESIP_PACKAGE} (${SIP_INSTALL_HINT}), or unset SIP_ENABLED`);
