@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -325,9 +326,31 @@ describe('the supervisor', () => {
     expect(isAlive(second.pid ?? leftOver)).toBe(false);
   });
 
+  it('a service killed with SIGKILL leaves no baresip behind (its watcher reads the end of a pipe)', async () => {
+    const ports = await freeSipPorts();
+    const own: SipAgentSettings = { ...settings, listen: { host: '127.0.0.1', port: ports.sip }, rtpPorts: ports.rtp, stateDir: join(dir, 'orphan') };
+    const service = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support', 'sip-agent-child.ts'), JSON.stringify(own)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    service.stdout!.on('data', (chunk) => (output += chunk));
+    service.stderr!.on('data', (chunk) => (output += chunk));
+    await until('the child service started its baresip', () => /baresip \d+/.test(output) || service.exitCode !== null);
+    const pid = Number(/baresip (\d+)/.exec(output)?.[1]);
+    expect(isAlive(pid)).toBe(true);
+    service.kill('SIGKILL');
+    await until('its baresip is gone', () => !isAlive(pid) || isZombie(pid));
+  }, 30_000);
+
   it('a SIP port in use fails the start with one line naming SIP_LISTEN, leaving no process', async () => {
     const taken = new BaresipSupervisor({ ...settings, stateDir: join(dir, 'taken') });
     await expect(taken.start()).rejects.toThrow(`the SIP user agent cannot listen on 127.0.0.1:${settings.listen.port} (Address already in use): stop what uses that port (and the next one), or set SIP_LISTEN to a free one`);
     expect(taken.running).toBe(false);
   });
 });
+
+function isZombie(pid: number): boolean {
+  try {
+    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

@@ -76,7 +76,8 @@ export class BaresipSupervisor {
     return () => this.readyListeners.delete(listener);
   }
 
-  // It died (or its control connection did) while running; it is being restarted.
+  // It died (or its control connection did) while running and is being
+  // restarted, or it was stopped.
   onLost(listener: (reason: string) => void): () => void {
     this.lostListeners.add(listener);
     return () => this.lostListeners.delete(listener);
@@ -101,8 +102,11 @@ export class BaresipSupervisor {
     }
   }
 
+  // Stops it; legs it carried end (agent_lost, "stopped with the service").
   async stop(): Promise<void> {
+    const wasRunning = this.state === 'running';
     this.state = 'stopped';
+    if (wasRunning) for (const listener of this.lostListeners) listener('the SIP user agent was stopped with the service');
     clearTimeout(this.restartTimer);
     this.client?.close();
     this.client = undefined;

@@ -269,8 +269,9 @@ export class SipAdapter implements VoiceProviderAdapter {
 
   private agentLost(reason: string): void {
     this.queue = Promise.resolve();
-    for (const leg of [...this.legs.values()]) this.end(leg, { cause: 'agent_lost', sipCode: null, reason }, true);
-    this.options.warn?.(`${reason}; the legs it carried have ended`);
+    const carried = [...this.legs.values()];
+    for (const leg of carried) this.end(leg, { cause: 'agent_lost', sipCode: null, reason }, true);
+    if (carried.length > 0) this.options.warn?.(`${reason}; the ${carried.length} leg(s) it carried have ended`);
   }
 
   private clearPrompt(leg: Leg): void {
