@@ -181,10 +181,10 @@ export class SipPeer {
     });
     child.stdout!.resume();
     child.stderr!.resume();
-    let peer: SipPeer | undefined;
-    const client = await CtrlTcpClient.connect(ctrl, (event) => peer?.onEvent(event));
-    peer = new SipPeer(host, sip, dir, child, client, behaviours);
-    return peer;
+    const peer: { it?: SipPeer } = {};
+    const client = await CtrlTcpClient.connect(ctrl, (event) => peer.it?.onEvent(event));
+    peer.it = new SipPeer(host, sip, dir, child, client, behaviours);
+    return peer.it;
   }
 
   private onEvent(event: CtrlEvent): void {
