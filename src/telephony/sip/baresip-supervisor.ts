@@ -20,6 +20,8 @@ export interface BaresipSupervisorOptions {
 export const SILENCE_MS = 60_000;
 
 const READY = 'baresip is ready.';
+// What baresip logs for each ACK_NUDGE (see CtrlTcpClient).
+const NUDGE_ECHO = 'ctrl_tcp: missing json entries';
 const START_TIMEOUT_MS = 10_000;
 const RESTART_DELAYS_MS = [100, 500, 1000, 2000, 5000];
 const STABLE_MS = 30_000;
@@ -137,7 +139,7 @@ export class BaresipSupervisor {
       const timer = setTimeout(() => reject(new SipStartupError(`the SIP user agent did not start within ${START_TIMEOUT_MS / 1000} s: ${lastLine(output)}`)), START_TIMEOUT_MS);
       const collect = (chunk: Buffer) => {
         const text = stripAnsi(String(chunk));
-        for (const line of text.split('\n')) if (line.trim()) this.options.log?.(line.trim());
+        for (const line of text.split('\n')) if (line.trim() && !line.includes(NUDGE_ECHO)) this.options.log?.(line.trim());
         if (ready) return;
         output = (output + text).slice(-16_384);
         const ctrlFailed = /ctrl_tcp: failed to listen on TCP (\S+) \(([^)]*)\)/.exec(output);
