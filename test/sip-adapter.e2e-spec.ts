@@ -48,7 +48,7 @@ beforeAll(async () => {
     [GO_SILENT]: { answer: true, stopMediaAfterMs: 200 },
   });
   const ports = await freeSipPorts();
-  settings = { binary, listen: { host: '127.0.0.1', port: ports.sip }, rtpPorts: ports.rtp, stateDir: join(dir, 'sip'), rtpTimeoutSeconds: 2 };
+  settings = { binary, listen: { host: '127.0.0.1', port: ports.sip }, rtpPorts: ports.rtp, stateDir: join(dir, 'sip'), rtpTimeoutSeconds: 2, silenceMs: 3_000 };
   supervisor = new BaresipSupervisor(settings, { warn: (line) => warnings.push(line) });
   adapter = new SipAdapter({ enabled: true, ...settings }, supervisor, { warn: (line) => warnings.push(line) });
   adapter.onEvent((event) => events.push(event));
@@ -66,7 +66,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function request(legId: string, to: string, options: { trunk?: string; ringTimeoutMs?: number; fromUser?: string | null } = {}): DialRequest {
+function request(legId: string, to: string, options: { trunk?: string; ringTimeoutMs?: number; fromUser?: string | null; username?: string; password?: string } = {}): DialRequest {
   return {
     legId,
     companyId: 'c1',
@@ -74,7 +74,7 @@ function request(legId: string, to: string, options: { trunk?: string; ringTimeo
     to,
     from: '+13392195276',
     ringTimeoutMs: options.ringTimeoutMs ?? 5_000,
-    provider: { providerId: 'p1', kind: 'sip', sip: { uri: options.trunk ?? peer.uri, username: null, password: null, fromUser: options.fromUser ?? null } },
+    provider: { providerId: 'p1', kind: 'sip', sip: { uri: options.trunk ?? peer.uri, username: options.username ?? null, password: options.password ?? null, fromUser: options.fromUser ?? null } },
   };
 }
 
@@ -221,6 +221,24 @@ describe('SipAdapter over real SIP', () => {
     const end = await ended(legId, Math.max(1_000, 40_000 - (Date.now() - startedAt)));
     expect(end).toMatchObject({ cause: 'no_response', sipCode: null, reason: 'Connection timed out' });
   }, 45_000);
+  it('a call outlives its silence file many times over (the source is re-armed; baresip would hang up at its end)', async () => {
+    const legId = await answered(ANSWER, { username: 'acme', password: 's3cr3t!' }); // credentials are offered when challenged
+    await new Promise((r) => setTimeout(r, 3 * settings.silenceMs));
+    expect(kinds(legId)).toEqual(['ringing', 'answered']);
+    await adapter.hangup(legId);
+    expect(await ended(legId)).toMatchObject({ cause: 'local_hangup' });
+  }, 20_000);
+
+  it('eight concurrent legs: each command reaches its own call', async () => {
+    const digits = '12345678';
+    const legs = await Promise.all([...digits].map(() => answered(ANSWER)));
+    await Promise.all(legs.map((legId, i) => adapter.sendDtmf(legId, digits[i])));
+    const callIdOf = (legId: string) => legEvents(legId)[0].providerCallId;
+    await until('the peer heard each digit on its own call', () => legs.every((legId, i) => peer.calls.find((c) => c.callId === callIdOf(legId))?.digits === digits[i]));
+    await Promise.all(legs.map((legId) => adapter.hangup(legId)));
+    for (const legId of legs) expect(await ended(legId)).toMatchObject({ cause: 'local_hangup' });
+  });
+
   it('the user agent killed mid-call: its legs end agent_lost, it is restarted, the next dial works', async () => {
     const legId = await answered(ANSWER);
     const killed = supervisor.pid!;

@@ -15,9 +15,6 @@ export interface BaresipSupervisorOptions {
   warn?: (line: string) => void; // it died, a restart failed
 }
 
-// Silence the user agent plays when no prompt does. aufile loads a file whole
-// and ends the call when it runs out, so it is short and re-armed (SipAdapter).
-export const SILENCE_MS = 60_000;
 
 const READY = 'baresip is ready.';
 // What baresip logs for each ACK_NUDGE (see CtrlTcpClient).
@@ -126,7 +123,7 @@ export class BaresipSupervisor {
     await mkdir(stateDir, { recursive: true });
     await this.killLeftOver();
     const silence = join(stateDir, 'silence.wav');
-    await writeFile(silence, wavFile(Buffer.alloc(0), SILENCE_MS));
+    await writeFile(silence, wavFile(Buffer.alloc(0), this.settings.silenceMs));
     const ctrlPort = await freeTcpPort();
     await writeFile(join(stateDir, 'config'), baresipConfig(this.settings, ctrlPort, silence));
     await writeFile(join(stateDir, 'accounts'), '');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DialRequest, ProviderEvent, VoiceProviderAdapter } from '../voice-provider.port';
-import { BaresipSupervisor, SILENCE_MS } from './baresip-supervisor';
+import { BaresipSupervisor } from './baresip-supervisor';
 import { CtrlCommand, CtrlEvent, CtrlResponse } from './ctrl-tcp-client';
 import { LegEnd, legEndFromClosed } from './sip-end-causes';
 import { SipSettings } from './sip-settings';
@@ -31,8 +31,6 @@ interface Leg {
   closeTimer?: NodeJS.Timeout;
 }
 
-// The silence source is re-armed well before its file runs out.
-const REARM_EVERY_MS = SILENCE_MS - 20_000;
 // A prompt's file outlasts the prompt by this much (baresip hangs up at its end).
 const PROMPT_PAD_MS = 3_000;
 // The engine cancels an unanswered leg at its ring timeout; this adapter does
@@ -129,7 +127,7 @@ export class SipAdapter implements VoiceProviderAdapter {
     }, request.ringTimeoutMs + RING_BACKSTOP_MS);
     leg.rearmTimer = setInterval(() => {
       if (!leg.playing && !leg.ended) void this.armSilence(leg).catch(() => undefined);
-    }, REARM_EVERY_MS);
+    }, this.rearmEveryMs);
   }
 
   async hangup(legId: string): Promise<void> {
@@ -175,6 +173,11 @@ export class SipAdapter implements VoiceProviderAdapter {
     const leg = this.answeredLeg(legId, 'send DTMF on');
     const [found, sent] = await this.run({ command: 'uafind', params: leg.aor }, { command: 'sndcode', params: digits.toUpperCase() });
     if (!found.ok || !sent.ok) throw new Error(`the SIP user agent could not send DTMF on leg ${legId}: ${oneLine(sent.data) || 'no such leg'}`);
+  }
+
+  // The silence source is re-armed well before its file runs out.
+  private get rearmEveryMs(): number {
+    return Math.floor((this.agentSettings().silenceMs * 2) / 3);
   }
 
   private get silencePath(): string {

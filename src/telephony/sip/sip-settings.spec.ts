@@ -5,7 +5,7 @@ import { findBaresip, sipSettingsFrom } from './sip-settings';
 describe('sipSettingsFrom', () => {
   it('is on with the defaults when baresip is found', () => {
     const settings = sipSettingsFrom(loadConfig({}), '/usr/bin/baresip');
-    expect(settings).toEqual({ enabled: true, binary: '/usr/bin/baresip', listen: { host: '127.0.0.1', port: 5070 }, rtpPorts: { low: 10000, high: 10999 }, stateDir: resolve('.data', 'sip'), rtpTimeoutSeconds: 10 });
+    expect(settings).toEqual({ enabled: true, binary: '/usr/bin/baresip', listen: { host: '127.0.0.1', port: 5070 }, rtpPorts: { low: 10000, high: 10999 }, stateDir: resolve('.data', 'sip'), rtpTimeoutSeconds: 10, silenceMs: 60_000 });
   });
 
   it('is off, saying why, when baresip is not installed and SIP_ENABLED is unset', () => {

@@ -11,6 +11,9 @@ export interface SipAgentSettings {
   rtpPorts: { low: number; high: number };
   stateDir: string; // its configuration and pid file
   rtpTimeoutSeconds: number; // no RTP for this long ends an answered leg (media_timeout)
+  // The silence every leg plays when no prompt does. aufile loads a file whole
+  // and ends the call when it runs out, so it is short and re-armed.
+  silenceMs: number;
 }
 
 // SIP on this instance: the user agent's settings, or why SIP is off.
@@ -43,5 +46,5 @@ export function sipSettingsFrom(config: AppConfig, binary: string | null = findB
   const [host, port] = config.SIP_LISTEN.split(':');
   const range = rtpPortRange(config.SIP_RTP_PORTS);
   if (typeof range === 'string') throw new SipStartupError(range);
-  return { enabled: true, binary, listen: { host, port: Number(port) }, rtpPorts: range, stateDir: resolve(config.SWITCHBOARD_DATA_DIR, 'sip'), rtpTimeoutSeconds: 10 };
+  return { enabled: true, binary, listen: { host, port: Number(port) }, rtpPorts: range, stateDir: resolve(config.SWITCHBOARD_DATA_DIR, 'sip'), rtpTimeoutSeconds: 10, silenceMs: 60_000 };
 }
