@@ -17,6 +17,7 @@ interface Leg {
   request: DialRequest;
   aor: string; // sip:user@host[:port], how baresip names the leg's own user agent
   providerCallId: string; // the SIP Call-ID once baresip has told it
+  callIdKnown: boolean;
   seq: number;
   dialedAt: number;
   dialing?: Promise<void>;
@@ -40,6 +41,7 @@ const RING_BACKSTOP_MS = 1_000;
 const HANGUP_CONFIRM_MS = 3_000;
 const COMMAND_TIMEOUT_MS = 5_000;
 const DIGITS = /^[0-9*#A-Da-d]{1,32}$/;
+const ENDED_CALL_IDS = 1_000;
 
 // Legs over SIP through the instance's baresip (BaresipSupervisor). Each leg
 // gets its own user agent (`uanew`) because baresip's audio source is per user
@@ -53,6 +55,7 @@ export class SipAdapter implements VoiceProviderAdapter {
   private readonly legsByAor = new Map<string, Leg>();
   private readonly listeners = new Set<(event: ProviderEvent) => void>();
   private readonly promptCopies = new Map<string, Promise<string>>();
+  private readonly endedCallIds = new Set<string>(); // the last ENDED_CALL_IDS, oldest first
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -89,7 +92,7 @@ export class SipAdapter implements VoiceProviderAdapter {
     if (this.legs.has(request.legId)) throw new Error(`leg ${request.legId} is already being carried`);
     const target = sipDialTarget(request);
     const aor = this.freeAor(target.fromUser, target.hostPort);
-    const leg: Leg = { request, aor, providerCallId: request.legId, seq: 0, dialedAt: Date.now(), ringingSent: false, answered: false, ended: false, hungUpByUs: false, ringTimedOut: false };
+    const leg: Leg = { request, aor, providerCallId: request.legId, callIdKnown: false, seq: 0, dialedAt: Date.now(), ringingSent: false, answered: false, ended: false, hungUpByUs: false, ringTimedOut: false };
     this.legs.set(request.legId, leg);
     this.legsByAor.set(aor, leg);
     leg.dialing = (async () => {
@@ -227,7 +230,12 @@ export class SipAdapter implements VoiceProviderAdapter {
     if (event.class !== 'call' || event.direction === 'incoming' || !event.accountaor) return;
     const leg = this.legsByAor.get(event.accountaor);
     if (!leg || leg.ended) return;
-    if (event.id) leg.providerCallId = event.id;
+    // A late event of an ended leg whose AOR a new leg has taken.
+    if (event.id && (this.endedCallIds.has(event.id) || (leg.callIdKnown && event.id !== leg.providerCallId))) return;
+    if (event.id && !leg.callIdKnown) {
+      leg.providerCallId = event.id;
+      leg.callIdKnown = true;
+    }
     switch (event.type) {
       case 'CALL_RINGING':
       case 'CALL_PROGRESS':
@@ -260,6 +268,10 @@ export class SipAdapter implements VoiceProviderAdapter {
     clearInterval(leg.rearmTimer);
     clearTimeout(leg.closeTimer);
     this.emit(leg, { kind: 'ended', cause: end.cause, sipCode: end.sipCode, reason: end.reason });
+    if (leg.callIdKnown) {
+      this.endedCallIds.add(leg.providerCallId);
+      if (this.endedCallIds.size > ENDED_CALL_IDS) this.endedCallIds.delete(this.endedCallIds.values().next().value!);
+    }
     this.forget(leg, userAgentGone);
   }
 
