@@ -258,6 +258,22 @@ describe('SipAdapter over real SIP', () => {
 
 });
 
+describe('a user agent that stops answering', () => {
+  it('is killed when a command times out and restarted; its legs end agent_lost saying why', async () => {
+    const legId = await answered(ANSWER);
+    const stuck = supervisor.pid!;
+    process.kill(stuck, 'SIGSTOP');
+    await expect(adapter.sendDtmf(legId, '1')).rejects.toThrow('the SIP user agent did not answer uafind + sndcode within 5 s');
+    const end = await ended(legId, 3_000);
+    expect(end).toMatchObject({ cause: 'agent_lost', sipCode: null });
+    expect(end.reason).toBe(`the SIP user agent (baresip, pid ${stuck}) was killed because it did not answer uafind + sndcode within 5 s`);
+    await until('the user agent runs again', () => supervisor.running);
+    const next = await answered(ANSWER);
+    await adapter.hangup(next);
+    expect(await ended(next)).toMatchObject({ cause: 'local_hangup' });
+  }, 20_000);
+});
+
 describe('prompts over real RTP', () => {
   let promptPeer: SipPeer;
   let speech: string;

@@ -39,6 +39,7 @@ export class BaresipSupervisor {
   private failures = 0;
   private startedAt = 0;
   private lastExit = '';
+  private killedBecause?: string;
   private readonly eventListeners = new Set<(event: CtrlEvent) => void>();
   private readonly readyListeners = new Set<(send: (...commands: CtrlCommand[]) => Promise<CtrlResponse[]>) => Promise<void> | void>();
   private readonly lostListeners = new Set<(reason: string) => void>();
@@ -178,21 +179,32 @@ export class BaresipSupervisor {
     for (const listener of this.eventListeners) listener(event);
   }
 
+  // A user agent that stopped answering its commands (the adapter's timeout):
+  // killed, and restarted like one that died.
+  recycle(why: string): void {
+    const child = this.child;
+    if (this.state !== 'running' || !child || child.exitCode !== null || child.signalCode !== null) return;
+    this.killedBecause ??= why;
+    child.kill('SIGKILL');
+  }
+
   // Its control connection closed while it runs: it cannot be driven any
-  // more, so it is killed and restarted like a process that died.
+  // more. (When baresip dies, the connection closes too, often before its exit
+  // is seen: give that a moment, so the reason stays "killed by …".)
   private controlLost(child: ChildProcess, error: Error): void {
-    if (this.child !== child || this.state === 'stopped') return;
-    if (child.exitCode === null && child.signalCode === null) {
-      this.lastExit = error.message;
+    setTimeout(() => {
+      if (this.child !== child || this.state === 'stopped' || child.exitCode !== null || child.signalCode !== null) return;
+      this.killedBecause ??= error.message;
       child.kill('SIGKILL');
-    }
+    }, 200).unref();
   }
 
   private exited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     this.stopWatcher();
     if (this.child !== child || this.state === 'stopped') return;
-    const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    const reason = `the SIP user agent (baresip, pid ${child.pid}) ${how}${this.lastExit && !signal ? ` after ${this.lastExit}` : ''}`;
+    const how = this.killedBecause ? `was killed because ${this.killedBecause}` : signal ? `killed by ${signal}` : `exited with code ${code}`;
+    const reason = `the SIP user agent (baresip, pid ${child.pid}) ${how}`;
+    this.killedBecause = undefined;
     this.lastExit = how;
     this.client?.close();
     this.client = undefined;

@@ -337,7 +337,14 @@ export class SipAdapter implements VoiceProviderAdapter {
   private run(...commands: CtrlCommand[]): Promise<CtrlResponse[]> {
     const supervisor = this.supervisor;
     if (!supervisor) return Promise.reject(new Error(this.settings.enabled ? 'the SIP user agent is not running' : `SIP is off: ${this.settings.reason}`));
-    const result = this.queue.then(() => withTimeout(supervisor.send(...commands), COMMAND_TIMEOUT_MS, `the SIP user agent did not answer ${commands.map((c) => c.command).join(' + ')}`));
+    const what = commands.map((c) => c.command).join(' + ');
+    const result = this.queue.then(() =>
+      withTimeout(supervisor.send(...commands), COMMAND_TIMEOUT_MS, () => {
+        // Hung: every leg waits behind it. Killed and restarted (legs end agent_lost).
+        supervisor.recycle(`it did not answer ${what} within ${COMMAND_TIMEOUT_MS / 1000} s`);
+        return `the SIP user agent did not answer ${what} within ${COMMAND_TIMEOUT_MS / 1000} s`;
+      }),
+    );
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -349,8 +356,8 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+function withTimeout<T>(promise: Promise<T>, ms: number, late: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  const tooLate = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(late())), ms)));
+  return Promise.race([promise, tooLate]).finally(() => clearTimeout(timer));
 }
