@@ -167,6 +167,18 @@ describe('SipAdapter over real SIP', () => {
     expect(await ended(legId)).toMatchObject({ cause: 'local_hangup' });
   });
 
+  it('hung up while the dial is still on its way: the hangup waits for it, then cancels (local_hangup)', async () => {
+    const legId = `leg-${randomUUID()}`;
+    const dialing = adapter.dial(request(legId, IGNORE));
+    await adapter.hangup(legId);
+    await dialing;
+    expect(await ended(legId)).toMatchObject({ cause: 'local_hangup' });
+    expect(kinds(legId).filter((k) => k === 'ended')).toHaveLength(1);
+    await expect(adapter.dial(request(legId, IGNORE))).resolves.toBeUndefined(); // the id is free again
+    await adapter.hangup(legId);
+    await until('the second leg with that id ended', () => kinds(legId).filter((k) => k === 'ended').length === 2);
+  });
+
   it('hung up by the far end after answer: remote_hangup', async () => {
     const legId = await answered(HANG_UP);
     expect(await ended(legId)).toMatchObject({ cause: 'remote_hangup', sipCode: null, reason: 'Connection reset by peer' });
