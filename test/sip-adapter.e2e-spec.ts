@@ -11,6 +11,7 @@ import { SipAgentSettings } from '../src/telephony/sip/sip-settings';
 import { wavFile } from '../src/telephony/sip/wav-files';
 import { DialRequest, ProviderEvent } from '../src/telephony/voice-provider.port';
 import { freeSipPorts, requireSipPackages, rmsAmplitude, SipPeer, speechWav } from './support/sip-peer';
+import { DigestTrunk } from './support/sip-digest-trunk';
 import { until } from './support/waits';
 
 // The SIP adapter against a second baresip on loopback: real SIP and RTP.
@@ -233,6 +234,22 @@ describe('SipAdapter over real SIP', () => {
     const end = await ended(legId, Math.max(1_000, 40_000 - (Date.now() - startedAt)));
     expect(end).toMatchObject({ cause: 'no_response', sipCode: null, reason: 'Connection timed out' });
   }, 45_000);
+  it('a trunk that asks for credentials gets the provider\'s (digest), and the provider\'s From user', async () => {
+    const trunk = await DigestTrunk.start('acme', 's3cr3t!');
+    try {
+      const legId = await dialed('+18596579625', { trunk: trunk.uri, username: 'acme', password: 's3cr3t!', fromUser: '+13390000001' });
+      expect(await ended(legId)).toMatchObject({ cause: 'busy', sipCode: 486 }); // what the trunk answers once satisfied
+      expect(trunk.invites.map((i) => i.authorized)).toEqual([null, true]);
+      expect(trunk.invites[1].from).toContain('<sip:+13390000001@127.0.0.1');
+      expect(trunk.invites[1].requestUri).toBe(`sip:+18596579625@127.0.0.1:${trunk.port};x-id=${legId}`);
+      const wrong = await dialed('+18596579625', { trunk: trunk.uri, username: 'acme', password: 'wrong', fromUser: '+13390000001' });
+      const refused = await ended(wrong);
+      expect(refused).toMatchObject({ cause: 'provider_error', sipCode: 407 });
+    } finally {
+      trunk.close();
+    }
+  });
+
   it('a call outlives its silence file many times over (the source is re-armed; baresip would hang up at its end)', async () => {
     const legId = await answered(ANSWER, { username: 'acme', password: 's3cr3t!' }); // credentials are offered when challenged
     await new Promise((r) => setTimeout(r, 3 * settings.silenceMs));
