@@ -403,6 +403,11 @@ describe('the supervisor', () => {
     await until('its baresip is gone', () => !isAlive(pid) || isZombie(pid));
   }, 30_000);
 
+  it('a data directory too deep for baresip\'s paths fails the start with one line naming SWITCHBOARD_DATA_DIR', async () => {
+    const deep = new BaresipSupervisor({ ...settings, stateDir: join(dir, 'x'.repeat(100), 'sip') });
+    await expect(deep.start()).rejects.toThrow('is too long a path for baresip (at most 94 characters): set SWITCHBOARD_DATA_DIR to a shorter one');
+  });
+
   it('a SIP port in use fails the start with one line naming SIP_LISTEN, leaving no process', async () => {
     const taken = new BaresipSupervisor({ ...settings, stateDir: join(dir, 'taken') });
     await expect(taken.start()).rejects.toThrow(`the SIP user agent cannot listen on 127.0.0.1:${settings.listen.port} (Address already in use): stop what uses that port (and the next one), or set SIP_LISTEN to a free one`);

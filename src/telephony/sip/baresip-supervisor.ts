@@ -121,6 +121,11 @@ export class BaresipSupervisor {
 
   private async launch(): Promise<void> {
     const { stateDir, binary } = this.settings;
+    // baresip's `ausrc` takes a path of at most 127 characters: the prompts'
+    // copies under this directory must fit.
+    if (join(stateDir, 'prompts', `${'0'.repeat(20)}.wav`).length > 127) {
+      throw new SipStartupError(`the SIP user agent's directory ${stateDir} is too long a path for baresip (at most ${127 - 33} characters): set SWITCHBOARD_DATA_DIR to a shorter one`);
+    }
     await mkdir(stateDir, { recursive: true });
     await this.killLeftOver();
     const silence = join(stateDir, 'silence.wav');
