@@ -4,7 +4,7 @@ const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|cookie|light-my-request|file-type|content-disposition)/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|cookie|light-my-request|file-type|content-disposition|openapi-fetch|@apidevtools)/)'];
 const common = { rootDir: '.', testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'mjs', 'json'], transform, transformIgnorePatterns };
 
 /** @type {import('jest').Config} */

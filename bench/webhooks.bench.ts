@@ -5,8 +5,8 @@
 //
 //   npm run bench:webhooks     (builds, then runs this file)
 //
-// Knobs (environment): DATABASE_URL, BENCH_WEBHOOK_CALLS (200),
-// BENCH_WEBHOOK_EVENTS_PER_CALL (25), BENCH_WEBHOOK_RATE (100),
+// Knobs (environment): DATABASE_URL, BENCH_WEBHOOK_CALLS (400),
+// BENCH_WEBHOOK_EVENTS_PER_CALL (50), BENCH_WEBHOOK_RATE (100),
 // BENCH_WEBHOOK_SECONDS (15), BENCH_WEBHOOK_CONCURRENCY (64, the baseline's
 // requests in flight: the worker's own limit per endpoint and instance).
 import 'reflect-metadata';
@@ -23,8 +23,8 @@ import { fmt, markdownTable, runStamp, saveJson, summarize, verdict } from './li
 import { measureCpuSplit, startService } from './lib/service';
 
 const int = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
-const CALLS = int('BENCH_WEBHOOK_CALLS', 200);
-const EVENTS_PER_CALL = int('BENCH_WEBHOOK_EVENTS_PER_CALL', 25);
+const CALLS = int('BENCH_WEBHOOK_CALLS', 400);
+const EVENTS_PER_CALL = int('BENCH_WEBHOOK_EVENTS_PER_CALL', 50);
 const RATE = int('BENCH_WEBHOOK_RATE', 100);
 const SECONDS = int('BENCH_WEBHOOK_SECONDS', 15);
 const CONCURRENCY = int('BENCH_WEBHOOK_CONCURRENCY', 64);

@@ -12,6 +12,10 @@ import { EventsModule } from './events/events.module';
 import { LiveModule } from './live/live.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ChatsModule } from './chats/chats.module';
+import { SettingsModule } from './settings/settings.module';
+import { TeamsModule } from './teams/teams.module';
+import { UserStatusesModule } from './user-statuses/user-statuses.module';
 
 @Module({})
 export class AppModule {
@@ -23,7 +27,11 @@ export class AppModule {
         DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.DB_POOL_SIZE }),
         EventsModule,
         CompaniesModule,
+        UserStatusesModule,
         AgentsModule,
+        TeamsModule,
+        SettingsModule,
+        ChatsModule,
         MenusModule,
         OutboundNumbersModule,
         ContactsModule,

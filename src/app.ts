@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
-import { AppConfig } from './config/app-config';
+import { AppConfig, publicBaseUrl, trustedProxies } from './config/app-config';
 
 const NEST_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 const PINO_LEVEL: Record<string, string> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
@@ -27,11 +27,13 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // Forwarded headers only from the configured proxies (TRUSTED_PROXIES).
+    trustProxy: trustedProxies(config),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, { logger, abortOnError: false, bodyParser: false });
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.decorate('publicUrl', publicBaseUrl(config));
   // JSON only (Fastify's own parser; Nest's form parser is off): any other
   // body is refused with 415 rather than read as a string or a form.
   fastify.removeContentTypeParser('text/plain');
@@ -42,7 +44,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   // rather than let a query fail later.
   fastify.addHook('preValidation', async (request, reply) => {
     if (containsNul(request.body) || containsNul(request.query) || containsNul(request.params)) {
-      return reply.code(400).send({ message: 'Text must not contain NUL (\\u0000) characters' });
+      return reply.code(400).send({ message: 'Text must not contain NUL (\\u0000) characters', error: 'text_contains_nul', status: 400 });
     }
   });
   fastify.addHook('onResponse', async (request, reply) => {
@@ -52,16 +54,18 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Switchboard')
-      .setDescription('A self-hosted contact-center call engine: the CCAI Platform Calls API, the Manager API and the operator API.')
-      .setVersion('1')
-      .addBasicAuth()
-      .addBearerAuth()
-      .build(),
-  );
+  const builder = new DocumentBuilder()
+    .setTitle('Switchboard')
+    .setDescription(
+      'A self-hosted contact-center call engine: the CCAI Platform Calls API, the Manager API and the operator API. ' +
+        'Every error answers {message, error, status}: `error` is a stable code to classify failures by.',
+    )
+    .setVersion('1')
+    .addBasicAuth()
+    .addBearerAuth();
+  const publicUrl = publicBaseUrl(config);
+  if (publicUrl) builder.addServer(publicUrl);
+  const document = SwaggerModule.createDocument(app, builder.build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

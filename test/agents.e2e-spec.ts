@@ -1,6 +1,8 @@
 import { AgentJson, createAgent } from './factories';
 import { TestApp, TestCompany } from './support/test-app';
 
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 const URL = '/manager/api/v1/agents';
 
 describe('the Manager API: agents', () => {
@@ -23,10 +25,24 @@ describe('the Manager API: agents', () => {
         name: 'Alice Archer',
         first_name: 'Alice',
         last_name: 'Archer',
+        middle_name: null,
         agent_number: null,
         avatar_url: null,
         can_make_calls: true,
-        status: 'available',
+        status: { id: expect.any(Number), name: 'Available', color: '#2ecc71', wfm_id: null },
+        availability: 'available',
+        status_updated_at: expect.stringMatching(ISO_MS),
+        created_at: expect.stringMatching(ISO_MS),
+        last_login_time: null,
+        online: true,
+        roles: ['agent'],
+        teams: [],
+        channels: [],
+        call_count: 0,
+        chat_count: 0,
+        crm_authenticated: false,
+        location: null,
+        wrap_up: false,
       });
       expect((await t.get(`${URL}/${res.body.id}`, acme)).body).toEqual(res.body);
     });
@@ -43,7 +59,8 @@ describe('the Manager API: agents', () => {
       };
       const res = await t.post(URL, body, acme);
       expect(res.status).toBe(201);
-      expect(res.body).toEqual({ ...body, id: expect.any(Number), name: 'Bob Baker' });
+      const { status, ...rest } = body;
+      expect(res.body).toMatchObject({ ...rest, id: expect.any(Number), name: 'Bob Baker', availability: status, status: { name: 'Away' }, online: true });
     });
 
     it('accepts null for the optional nullable fields', async () => {
@@ -57,7 +74,7 @@ describe('the Manager API: agents', () => {
       for (const email of ['Carol@Acme.example', 'carol@acme.example', 'CAROL@ACME.EXAMPLE']) {
         const res = await t.post(URL, { email, first_name: 'C', last_name: 'C' }, acme);
         expect(res.status).toBe(409);
-        expect(res.body).toEqual({ message: `An agent with email '${email}' already exists` });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `An agent with email '${email}' already exists` });
       }
       // another company may use it
       expect((await t.post(URL, { email: 'carol@acme.example', first_name: 'C', last_name: 'C' }, await t.createCompany())).status).toBe(201);
@@ -87,9 +104,11 @@ describe('the Manager API: agents', () => {
       [{ ...ok, last_name: ['Id'] }, 'last_name must be a string'],
       [{ ...ok, last_name: '' }, 'last_name must not be blank'],
       [{ ...ok, last_name: 'x'.repeat(101) }, 'last_name must be at most 100 characters'],
-      [{ ...ok, agent_number: 1001 }, 'agent_number must be a string'],
-      [{ ...ok, agent_number: '' }, 'agent_number must not be blank'],
-      [{ ...ok, agent_number: 'x'.repeat(51) }, 'agent_number must be at most 50 characters'],
+      [{ ...ok, agent_number: 1001 }, 'agent_number must be a string of digits'],
+      [{ ...ok, agent_number: '' }, 'agent_number must be 1 to 15 digits'],
+      [{ ...ok, agent_number: 'A-12' }, 'agent_number must be 1 to 15 digits'],
+      [{ ...ok, agent_number: ' 12' }, 'agent_number must be 1 to 15 digits'],
+      [{ ...ok, agent_number: '1'.repeat(16) }, 'agent_number must be 1 to 15 digits'],
       [{ ...ok, avatar_url: 'not a url' }, 'avatar_url must be an http(s) URL'],
       [{ ...ok, avatar_url: 'ftp://cdn.example.com/a.png' }, 'avatar_url must be an http(s) URL'],
       [{ ...ok, avatar_url: 5 }, 'avatar_url must be an http(s) URL'],
@@ -104,7 +123,7 @@ describe('the Manager API: agents', () => {
     ].map(([body, message]) => [brief(body), body, message]))('refuses %s: %s', async (_, body, message) => {
       const res = await t.post(URL, body, acme);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ message });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
     });
 
     it('refuses a body that is not a JSON object, or not JSON', async () => {
@@ -177,7 +196,7 @@ describe('the Manager API: agents', () => {
     ])('refuses ?%s', async (query, message) => {
       const res = await t.get(`${URL}?${query}`, company);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ message });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
     });
   });
 
@@ -186,7 +205,7 @@ describe('the Manager API: agents', () => {
       for (const id of ['999999999', 'abc', '0', '-1', '1e3', '99999999999999999999999']) {
         const res = await t.get(`${URL}/${id}`, acme);
         expect(res.status).toBe(404);
-        expect(res.body).toEqual({ message: `Agent ${id} is not found` });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Agent ${id} is not found` });
       }
     });
   });
@@ -197,7 +216,17 @@ describe('the Manager API: agents', () => {
       const changes = { email: 'renamed@acme.example', first_name: 'Dana', last_name: 'Diaz', can_make_calls: false, status: 'offline' };
       const res = await t.patch(`${URL}/${agent.id}`, changes, acme);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ ...agent, ...changes, name: 'Dana Diaz' });
+      const { status, ...rest } = changes;
+      expect(res.body).toEqual({
+        ...agent,
+        ...rest,
+        name: 'Dana Diaz',
+        availability: status,
+        status: { id: expect.any(Number), name: 'Offline', color: '#95a5a6', wfm_id: null },
+        online: false,
+        status_updated_at: expect.any(String),
+      });
+      expect(res.body.status_updated_at > agent.status_updated_at).toBe(true);
       expect((await t.get(`${URL}/${agent.id}`, acme)).body).toEqual(res.body);
 
       const cleared = await t.patch(`${URL}/${agent.id}`, { agent_number: null, avatar_url: null }, acme);
@@ -210,7 +239,7 @@ describe('the Manager API: agents', () => {
       const b = await createAgent(t, acme);
       const res = await t.patch(`${URL}/${b.id}`, { email: 'ERIN@acme.example' }, acme);
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ message: "An agent with email 'ERIN@acme.example' already exists" });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: "An agent with email 'ERIN@acme.example' already exists" });
       const own = await t.patch(`${URL}/${a.id}`, { email: 'Erin@Acme.example' }, acme);
       expect(own.status).toBe(200);
       expect(own.body.email).toBe('Erin@Acme.example');
@@ -231,7 +260,7 @@ describe('the Manager API: agents', () => {
         [{ name: 'X Y' }, 'property name should not exist'],
       ] as const) {
         const res = await t.patch(`${URL}/${agent.id}`, body, acme);
-        expect([body, res.status, res.body]).toEqual([body, 400, { message }]);
+        expect([body, res.status, res.body]).toEqual([body, 400, { error: expect.any(String), status: expect.any(Number), message }]);
       }
       expect((await t.get(`${URL}/${agent.id}`, acme)).body).toEqual(agent);
     });
@@ -239,7 +268,7 @@ describe('the Manager API: agents', () => {
     it('answers 404 for an unknown id', async () => {
       const res = await t.patch(`${URL}/999999999`, { first_name: 'X' }, acme);
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ message: 'Agent 999999999 is not found' });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'Agent 999999999 is not found' });
     });
   });
 
@@ -249,7 +278,7 @@ describe('the Manager API: agents', () => {
       const foreign = await createAgent(t, globex);
       const read = await t.get(`${URL}/${foreign.id}`, acme);
       expect(read.status).toBe(404);
-      expect(read.body).toEqual({ message: `Agent ${foreign.id} is not found` });
+      expect(read.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Agent ${foreign.id} is not found` });
       const patched = await t.patch(`${URL}/${foreign.id}`, { first_name: 'Hijacked' }, acme);
       expect(patched.status).toBe(404);
       expect((await t.get(`${URL}/${foreign.id}`, globex)).body).toEqual(foreign);

@@ -16,7 +16,7 @@ describe('authentication and tenancy', () => {
     for (const auth of [undefined, basicAuth('acme', 'nope'), basicAuth('globex', acme.token), basicAuth('nobody', acme.token), 'Bearer x', 'Basic %%%']) {
       const res = await t.get('/manager/api/v1/agents', auth);
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ message: 'Unauthorized' });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'Unauthorized' });
     }
   });
 
@@ -43,7 +43,7 @@ describe('authentication and tenancy', () => {
     const foreign = await t.get(`/manager/api/v1/agents/${created.body.id}`, globex);
     const missing = await t.get(`/manager/api/v1/agents/999999999`, globex);
     expect(foreign.status).toBe(404);
-    expect(foreign.body).toEqual({ message: `Agent ${created.body.id} is not found` });
+    expect(foreign.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Agent ${created.body.id} is not found` });
     expect(missing.status).toBe(404);
     expect((await t.get('/manager/api/v1/agents', globex)).body).toEqual([]);
     expect((await t.patch(`/manager/api/v1/agents/${created.body.id}`, { first_name: 'X' }, globex)).status).toBe(404);
@@ -63,9 +63,9 @@ describe('authentication and tenancy', () => {
     const cases: Array<[string | TestCompany, number, unknown]> = [
       [acme, 200, acmeAgents],
       [globex, 200, globexAgents],
-      [basicAuth('globex', revoked.body.token), 401, { message: 'Unauthorized' }],
-      [basicAuth('acme', globex.token), 401, { message: 'Unauthorized' }],
-      [basicAuth('acme', 'nope'), 401, { message: 'Unauthorized' }],
+      [basicAuth('globex', revoked.body.token), 401, { error: expect.any(String), status: expect.any(Number), message: 'Unauthorized' }],
+      [basicAuth('acme', globex.token), 401, { error: expect.any(String), status: expect.any(Number), message: 'Unauthorized' }],
+      [basicAuth('acme', 'nope'), 401, { error: expect.any(String), status: expect.any(Number), message: 'Unauthorized' }],
     ];
     const sent = Array.from({ length: 60 }, (_, i) => cases[i % cases.length]);
     const answers = await Promise.all(sent.map(([auth]) => t.get('/manager/api/v1/agents', auth)));

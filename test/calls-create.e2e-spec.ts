@@ -63,7 +63,7 @@ describe('POST /apps/api/v1/calls', () => {
   const expectRefused = async (body: unknown, status: number, message: string, raw?: string) => {
     const before = await countCallRows(t, f.companyId);
     const res = raw === undefined ? await t.post(URL, body, f.company) : await t.request('POST', URL, { rawBody: raw, auth: f.company });
-    expect({ status: res.status, body: res.body }).toEqual({ status, body: { message } });
+    expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: expect.any(String), status: expect.any(Number), message } });
     expect(await countCallRows(t, f.companyId)).toEqual(before);
   };
 
@@ -368,7 +368,7 @@ describe('POST /apps/api/v1/calls', () => {
       name: 'Ada Lovelace',
       last_name: 'Lovelace',
       first_name: 'Ada',
-      agent_number: '42',
+      agent_number: 42,
       avatar_url: 'https://example.com/a.png',
     });
     const participant = (callId: number, type: 'agent' | 'end_user', userId: number | null, endUserId: number | null) => ({
@@ -611,7 +611,7 @@ describe('POST /apps/api/v1/calls', () => {
     it('place one call per agent when several outbound calls for one agent race', async () => {
       const results = await Promise.all(Array.from({ length: 10 }, () => t.post(URL, outbound(f), f.company)));
       expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-      for (const r of results.filter((x) => x.status !== 201)) expect({ status: r.status, body: r.body }).toEqual({ status: 400, body: { message: 'Agent is not available to take this call' } });
+      for (const r of results.filter((x) => x.status !== 201)) expect({ status: r.status, body: r.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message: 'Agent is not available to take this call' } });
       expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 1, participants: 2, call_events: 1, busy_agents: 2 });
     });
 
@@ -619,7 +619,7 @@ describe('POST /apps/api/v1/calls', () => {
       const parent = (await t.post(URL, inbound(f), f.company)).body;
       const results = await Promise.all(Array.from({ length: 10 }, () => t.post(URL, scheduled(f, { call_id: parent.id }), f.company)));
       expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-      for (const r of results.filter((x) => x.status !== 201)) expect({ status: r.status, body: r.body }).toEqual({ status: 400, body: { message: `Call ${parent.id} already has a pending callback` } });
+      for (const r of results.filter((x) => x.status !== 201)) expect({ status: r.status, body: r.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message: `Call ${parent.id} already has a pending callback` } });
       expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 2, call_events: 2 });
     });
   });

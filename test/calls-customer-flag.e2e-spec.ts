@@ -68,7 +68,7 @@ describe('customer flags', () => {
     ])('%s', async (_name, body, message) => {
       await t.patch(url(), { verified_customer: true }, f.company);
       const res = await t.request('PATCH', url(), { rawBody: JSON.stringify(body), auth: f.company });
-      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { message } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message } });
       expect(await read()).toEqual({ ...ALL_FALSE, verified_customer: true });
     });
   });
@@ -81,7 +81,7 @@ describe('customer flags', () => {
       ['PATCH', 'a non-numeric id', 'abc'],
     ])('%s with %s', async (method, _name, id) => {
       const res = await t.request(method, url(id), { body: method === 'PATCH' ? { bad_actor: true } : undefined, auth: f.company });
-      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message: `Call ${id} is not found` } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { error: expect.any(String), status: expect.any(Number), message: `Call ${id} is not found` } });
     });
 
     it('also for a PATCH whose body is bad', async () => {
@@ -94,7 +94,7 @@ describe('customer flags', () => {
       await t.patch(url(), { bad_actor: true }, f.company);
       for (const method of ['GET', 'PATCH']) {
         const res = await t.request(method, url(), { body: method === 'PATCH' ? { bad_actor: false, verified_customer: true } : undefined, auth: g.company });
-        expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message: `Call ${callId} is not found` } });
+        expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { error: expect.any(String), status: expect.any(Number), message: `Call ${callId} is not found` } });
       }
       expect(await read()).toEqual({ ...ALL_FALSE, bad_actor: true });
     });
@@ -102,7 +102,7 @@ describe('customer flags', () => {
 
   it('needs credentials', async () => {
     const res = await t.patch(url(), { bad_actor: true });
-    expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { message: 'Unauthorized' } });
+    expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { error: expect.any(String), status: expect.any(Number), message: 'Unauthorized' } });
     expect(await read()).toEqual(ALL_FALSE);
   });
 });

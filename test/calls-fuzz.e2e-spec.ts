@@ -142,7 +142,9 @@ describe('POST /apps/api/v1/calls under generated input', () => {
     if (res.status >= 500) throw new Error(`5xx: ${where}`);
     if (res.status >= 400) {
       const body = res.body as unknown;
-      if (typeof body !== 'object' || body === null || typeof (body as { message?: unknown }).message !== 'string' || Object.keys(body).length !== 1) throw new Error(`4xx without {message}: ${where}`);
+      const error = body as { message?: unknown; error?: unknown; status?: unknown } | null;
+      const wellFormed = typeof error === 'object' && error !== null && typeof error.message === 'string' && typeof error.error === 'string' && error.status === res.status;
+      if (!wellFormed || Object.keys(error).sort().join() !== 'error,message,status') throw new Error(`4xx without {message, error, status}: ${where}`);
       const after = await countCallRows(t, company.companyId);
       if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`4xx wrote rows ${JSON.stringify(before)} -> ${JSON.stringify(after)}: ${where}`);
     } else if (res.status === 201) {
@@ -156,7 +158,7 @@ describe('POST /apps/api/v1/calls under generated input', () => {
     return res;
   };
 
-  it(`never answers 5xx, and every 4xx is {message} and writes nothing (${NUM_RUNS} bodies)`, async () => {
+  it(`never answers 5xx, and every 4xx is {message, error, status} and writes nothing (${NUM_RUNS} bodies)`, async () => {
     const seen = new Map<number, number>();
     const created = new Map<string, number>();
     // Mostly no key; sometimes a fresh one; now and then a reused one (a replay or a 422).
@@ -196,7 +198,7 @@ describe('POST /apps/api/v1/calls under generated input', () => {
       for (const key of [undefined, `raw-${Math.random()}`]) {
         const res = await check(w.f, raw, key ? { ...headers, 'idempotency-key': key } : headers, 'raw', seen);
         expect(res.status).toBe(status);
-        if (message !== null) expect(res.body).toEqual({ message });
+        if (message !== null) expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
       }
     });
   });
@@ -229,7 +231,7 @@ describe('POST /apps/api/v1/calls under generated input', () => {
         const headers: Record<string, string> = key ? { 'idempotency-key': key } : {};
         const res = await check(w.f, raw(), headers, 'hostile', seen);
         expect(res.status).toBe(status);
-        if (message !== null) expect(res.body).toEqual({ message });
+        if (message !== null) expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
         // A retry answers the same; a replay when the controller answered.
         if (key) {
           const again = await check(w.f, raw(), headers, 'hostile replay', seen);

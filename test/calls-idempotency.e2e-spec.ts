@@ -59,7 +59,7 @@ describe('Idempotency-Key', () => {
     await post(scheduled(), 'key-2');
     const rows = await countCallRows(t, f.companyId);
     const other = await post({ ...scheduled(), end_user_number: '+82-10-6861-2345' }, 'key-2');
-    expect({ status: other.status, body: other.body }).toEqual({ status: 422, body: { message: 'Idempotency-Key was used with a different request' } });
+    expect({ status: other.status, body: other.body }).toEqual({ status: 422, body: { error: expect.any(String), status: expect.any(Number), message: 'Idempotency-Key was used with a different request' } });
     expect(await countCallRows(t, f.companyId)).toEqual(rows);
   });
 
@@ -67,11 +67,11 @@ describe('Idempotency-Key', () => {
     const body = outbound();
     await t.db.query(`UPDATE agents SET status = 'away' WHERE id = $1`, [f.agents.available.id]);
     const first = await post(body, 'key-400');
-    expect({ status: first.status, body: first.body }).toEqual({ status: 400, body: { message: 'Agent is not available to take this call' } });
+    expect({ status: first.status, body: first.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message: 'Agent is not available to take this call' } });
 
     await t.db.query(`UPDATE agents SET status = 'available' WHERE id = $1`, [f.agents.available.id]);
     const again = await post(body, 'key-400');
-    expect({ status: again.status, body: again.body }).toEqual({ status: 400, body: { message: 'Agent is not available to take this call' } });
+    expect({ status: again.status, body: again.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message: 'Agent is not available to take this call' } });
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 0 });
     // Without the key the same body now succeeds.
@@ -119,7 +119,7 @@ describe('Idempotency-Key', () => {
     expect(created.length + conflicts.length).toBe(20);
     expect(created.length).toBeGreaterThanOrEqual(1);
     for (const r of created) expect(r.body).toEqual(created[0].body);
-    for (const r of conflicts) expect(r.body).toEqual({ message: CallMessages.idempotencyKeyInProgress });
+    for (const r of conflicts) expect(r.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: CallMessages.idempotencyKeyInProgress });
     expect(created.filter((r) => r.headers['idempotent-replayed'] === undefined)).toHaveLength(1);
     expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 1, participants: 1, call_events: 1 });
     // Once settled, a retry replays it.
@@ -172,7 +172,7 @@ describe('Idempotency-Key', () => {
     it('answers 409 while that request may still be running', async () => {
       await leave('key-running', scheduled(), '1 second');
       const res = await post(scheduled(), 'key-running');
-      expect({ status: res.status, body: res.body }).toEqual({ status: 409, body: { message: CallMessages.idempotencyKeyInProgress } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 409, body: { error: expect.any(String), status: expect.any(Number), message: CallMessages.idempotencyKeyInProgress } });
       expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 0 });
     });
 
@@ -209,7 +209,7 @@ describe('Idempotency-Key', () => {
     ['longer than 255 characters', 'k'.repeat(256)],
   ])('refuses a key that is %s with 400 and writes nothing', async (_name, key) => {
     const res = await post(scheduled(), key);
-    expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { message: CallMessages.idempotencyKeyInvalid } });
+    expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message: CallMessages.idempotencyKeyInvalid } });
     expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 0 });
   });
 

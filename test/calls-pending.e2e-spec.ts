@@ -91,7 +91,7 @@ describe('pending outbound requests', () => {
       const f = await seedCallFixtures(t, { outboundNumbers: NO_DEFAULT });
       const body = outbound(f, { ...over, agent_email: over.agent_email === 'busy' ? f.agents.busy.email : f.agents.available.email });
       const res = await t.post(CALLS, body, f.company);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { message } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message } });
       expect(await pendingRows(f)).toBe(0);
     });
   });
@@ -123,7 +123,7 @@ describe('pending outbound requests', () => {
       await noNumber(f);
       const before = await countCallRows(t, f.companyId);
       const res = await t.post(CALLS, outbound(f, { end_user_number: undefined, ticket_id: 'no-number' }), f.company);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { message: CallMessages.contactHasNoPhoneNumber } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message: CallMessages.contactHasNoPhoneNumber } });
       expect(await countCallRows(t, f.companyId)).toEqual(before);
     });
 
@@ -172,7 +172,7 @@ describe('pending outbound requests', () => {
 
     it('needs credentials', async () => {
       const res = await t.get(PENDING);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { message: 'Unauthorized' } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { error: expect.any(String), status: expect.any(Number), message: 'Unauthorized' } });
     });
   });
 
@@ -255,7 +255,7 @@ describe('pending outbound requests', () => {
       const pending = (await t.post(CALLS, outbound(f), f.company)).body;
       const before = await countCallRows(t, f.companyId);
       const res = await t.post(`${PENDING}/${pending.id}/complete`, choice, f.company);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { message } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message } });
       expect(await countCallRows(t, f.companyId)).toEqual(before);
       expect((await t.get(PENDING, f.company)).body).toEqual([pending]);
     });
@@ -265,7 +265,7 @@ describe('pending outbound requests', () => {
       const pending = (await t.post(CALLS, outbound(f), f.company)).body;
       await t.db.query(`UPDATE agents SET status = 'away' WHERE id = $1`, [f.agents.available.id]);
       const res = await t.post(`${PENDING}/${pending.id}/complete`, { outbound_number: '+17608675309' }, f.company);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { message: 'Agent is not available to take this call' } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message: 'Agent is not available to take this call' } });
       expect(await pendingRows(f)).toBe(1);
       expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 0 });
     });
@@ -277,7 +277,7 @@ describe('pending outbound requests', () => {
     ])('answers 404 for %s', async (_name, id) => {
       const f = await seedCallFixtures(t);
       const res = await t.post(`${PENDING}/${encodeURIComponent(id)}/complete`, { outbound_number: '+17608675309' }, f.company);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message: CallMessages.pendingCallNotFound(id) } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { error: expect.any(String), status: expect.any(Number), message: CallMessages.pendingCallNotFound(id) } });
     });
 
     it("answers 404 for another company's request and leaves it alone", async () => {
@@ -285,7 +285,7 @@ describe('pending outbound requests', () => {
       const g = await seedCallFixtures(t, { outboundNumbers: NO_DEFAULT });
       const theirs = (await t.post(CALLS, outbound(g), g.company)).body;
       const res = await t.post(`${PENDING}/${theirs.id}/complete`, { outbound_number: '+17608675309' }, f.company);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message: `Pending call ${theirs.id} is not found` } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { error: expect.any(String), status: expect.any(Number), message: `Pending call ${theirs.id} is not found` } });
       expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 0 });
       expect((await t.get(PENDING, g.company)).body).toEqual([theirs]);
       expect(await agentStatus(g.agents.available.id)).toBe('available');

@@ -54,7 +54,7 @@ describe('reading calls', () => {
     ])('answers 404 for %s, naming the id as sent', async (_name, id, message) => {
       const f = await seedCallFixtures(t);
       const res = await t.get(`${CALLS}/${id}`, f.company);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { error: expect.any(String), status: expect.any(Number), message } });
     });
 
     it("answers 404 for another company's call, exactly as for an unknown id", async () => {
@@ -63,7 +63,7 @@ describe('reading calls', () => {
       const theirs = await inbound(g);
       for (const url of [`${CALLS}/${theirs.id}`, `${LIST}/${theirs.id}`, `${CALLS}/${theirs.id}/events`]) {
         const res = await t.get(url, f.company);
-        expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message: `Call ${theirs.id} is not found` } });
+        expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { error: expect.any(String), status: expect.any(Number), message: `Call ${theirs.id} is not found` } });
       }
     });
 
@@ -99,7 +99,7 @@ describe('reading calls', () => {
       const f = await seedCallFixtures(t);
       const call = await inbound(f);
       const res = await t.get(`${CALLS}/${call.id}`);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { message: 'Unauthorized' } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { error: expect.any(String), status: expect.any(Number), message: 'Unauthorized' } });
     });
   });
 
@@ -130,7 +130,7 @@ describe('reading calls', () => {
     it('answers 404 for an unknown call', async () => {
       const f = await seedCallFixtures(t);
       const res = await t.get(`${CALLS}/abc/events`, f.company);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message: 'Call abc is not found' } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { error: expect.any(String), status: expect.any(Number), message: 'Call abc is not found' } });
     });
   });
 
@@ -146,7 +146,7 @@ describe('reading calls', () => {
     it('answers 404 for an unknown id', async () => {
       const f = await seedCallFixtures(t);
       const res = await t.get(`${LIST}/42`, f.company);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message: 'Call 42 is not found' } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { error: expect.any(String), status: expect.any(Number), message: 'Call 42 is not found' } });
     });
   });
 
@@ -312,7 +312,7 @@ describe('reading calls', () => {
       const f = await seedCallFixtures(t);
       const res = await t.get(`${LIST}?${query}`, f.company);
       expect(res.status).toBe(400);
-      expect(Object.keys(res.body)).toEqual(['message']);
+      expect(Object.keys(res.body).sort()).toEqual(['error', 'message', 'status']);
       expect(res.body.message).toContain(name);
     });
 
@@ -336,7 +336,7 @@ describe('reading calls', () => {
 
     it('needs credentials', async () => {
       const res = await t.get(LIST);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { message: 'Unauthorized' } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { error: expect.any(String), status: expect.any(Number), message: 'Unauthorized' } });
     });
   });
 });

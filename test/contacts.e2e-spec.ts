@@ -47,7 +47,7 @@ describe('the Manager API: contacts', () => {
       await createContact(t, acme, { ticket_id: 'DUP-1' });
       const res = await t.post(URL, { ticket_id: 'DUP-1', phone_numbers: ['+12051234567'] }, acme);
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ message: "A contact with ticket_id 'DUP-1' already exists" });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: "A contact with ticket_id 'DUP-1' already exists" });
       // ticket ids are compared exactly
       expect((await t.post(URL, { ticket_id: 'dup-1', phone_numbers: ['+12051234567'] }, acme)).status).toBe(201);
       expect((await t.post(URL, { ticket_id: 'DUP-1', phone_numbers: ['+12051234567'] }, await t.createCompany())).status).toBe(201);
@@ -88,7 +88,7 @@ describe('the Manager API: contacts', () => {
     ].map(([body, message]) => [brief(body), body, message]))('refuses %s: %s', async (_, body, message) => {
       const res = await t.post(URL, body, acme);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ message });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
     });
   });
 
@@ -132,7 +132,7 @@ describe('the Manager API: contacts', () => {
     ])('refuses ?%s', async (query, message) => {
       const res = await t.get(`${URL}?${query}`, company);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ message });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
     });
   });
 
@@ -151,7 +151,7 @@ describe('the Manager API: contacts', () => {
       const b = await createContact(t, acme);
       const res = await t.patch(`${URL}/${b.id}`, { ticket_id: a.ticket_id }, acme);
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ message: `A contact with ticket_id '${a.ticket_id}' already exists` });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `A contact with ticket_id '${a.ticket_id}' already exists` });
       expect((await t.patch(`${URL}/${a.id}`, { ticket_id: a.ticket_id }, acme)).status).toBe(200);
     });
 
@@ -166,7 +166,7 @@ describe('the Manager API: contacts', () => {
         [{ id: 2 }, 'property id should not exist'],
       ] as const) {
         const res = await t.patch(`${URL}/${contact.id}`, body, acme);
-        expect([body, res.status, res.body]).toEqual([body, 400, { message }]);
+        expect([body, res.status, res.body]).toEqual([body, 400, { error: expect.any(String), status: expect.any(Number), message }]);
       }
       expect((await t.get(`${URL}/${contact.id}`, acme)).body).toEqual(contact);
     });

@@ -91,6 +91,6 @@ describe('retention of outgoing events', () => {
 
     const [first] = await rowsOf(old1.id);
     const gone = await t.get(`/apps/api/v1/events?after=${eventIdOf(first)}`, f.company);
-    expect(gone).toMatchObject({ status: 410, body: { message: LiveMessages.pastRetention(eventIdOf(first), 24) } });
+    expect(gone).toMatchObject({ status: 410, body: { error: expect.any(String), status: expect.any(Number), message: LiveMessages.pastRetention(eventIdOf(first), 24) } });
   });
 });

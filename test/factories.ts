@@ -28,7 +28,10 @@ export interface AgentJson {
   agent_number: string | null;
   avatar_url: string | null;
   can_make_calls: boolean;
-  status: 'available' | 'busy' | 'away' | 'offline';
+  status: { id: number; name: string; color: string; wfm_id: number | null };
+  availability: 'available' | 'busy' | 'away' | 'offline';
+  status_updated_at: string;
+  created_at: string;
 }
 
 export interface MenuJson {

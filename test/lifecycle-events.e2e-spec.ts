@@ -40,7 +40,7 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
   async function expectRefused(f: CallFixtures, callId: number, body: unknown, status: number, message: string) {
     const before = await stateOf(f, callId);
     const response = await t.post(eventsUrl(callId), body, f.company);
-    expect({ body, status: response.status, answer: response.body }).toEqual({ body, status, answer: { message } });
+    expect({ body, status: response.status, answer: response.body }).toEqual({ body, status, answer: { error: expect.any(String), status: expect.any(Number), message } });
     expect(response.headers['idempotent-replayed']).toBeUndefined();
     expect(await stateOf(f, callId)).toEqual(before);
   }
@@ -51,7 +51,7 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
       for (const id of ['999999999', 'abc', '0', '-1']) {
         const response = await t.post(eventsUrl(id), { type: 'hold' }, f.company);
         expect(response.status).toBe(404);
-        expect(response.body).toEqual({ message: `Call ${id} is not found` });
+        expect(response.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Call ${id} is not found` });
       }
     });
 
@@ -63,11 +63,11 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
       for (const body of [{ type: 'hold' }, { type: 'hangup' }, { type: 'hold', event_id: 'x-1' }]) {
         const response = await t.post(eventsUrl(call.id), body, stranger.company);
         expect(response.status).toBe(404);
-        expect(response.body).toEqual({ message: `Call ${call.id} is not found` });
+        expect(response.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Call ${call.id} is not found` });
       }
       const events = await t.get(eventsUrl(call.id), stranger.company);
       expect(events.status).toBe(404);
-      expect(events.body).toEqual({ message: `Call ${call.id} is not found` });
+      expect(events.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Call ${call.id} is not found` });
       expect(await stateOf(owner, call.id)).toEqual(before);
     });
 
@@ -76,7 +76,7 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
       const call = await callIn(t, f, 'queued');
       const response = await t.post(eventsUrl(call.id), { type: 'offer', group: 'G2' });
       expect(response.status).toBe(401);
-      expect(response.body).toEqual({ message: 'Unauthorized' });
+      expect(response.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'Unauthorized' });
     });
   });
 
@@ -174,7 +174,7 @@ describe('POST /apps/api/v1/calls/:id/events', () => {
           // A body valid in every field, so only the status can refuse it.
           const body = all[type] ?? { type };
           const response = await postEvent(t, f, call.id, body);
-          expect({ status, body, answer: response.status, message: response.body }).toEqual({ status, body, answer: 409, message: { message: `Cannot ${type} a call in status '${status}'` } });
+          expect({ status, body, answer: response.status, message: response.body }).toEqual({ status, body, answer: 409, message: { error: 'event_not_allowed', status: 409, message: `Cannot ${type} a call in status '${status}'` } });
           refusals += 1;
         }
         expect(await stateOf(f, call.id)).toEqual(before);

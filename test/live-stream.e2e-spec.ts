@@ -171,7 +171,7 @@ describe('the live stream and the polling list', () => {
     ];
     for (const [query, headers, message] of cases) {
       const client = await stream(f, query, headers);
-      expect([query, headers, client.status, client.json]).toEqual([query, headers, 400, { message }]);
+      expect([query, headers, client.status, client.json]).toEqual([query, headers, 400, { error: expect.any(String), status: expect.any(Number), message }]);
     }
     const anonymous = await SseClient.open(port, STREAM);
     expect(anonymous.status).toBe(401);
@@ -258,9 +258,9 @@ describe('the live stream and the polling list', () => {
     }
     // The list: 410 with a message, 404 for an unknown id.
     const gone = await t.get(`${LIST}?after=${eventIdOf(firstRow)}`, f.company);
-    expect(gone).toMatchObject({ status: 410, body: { message: LiveMessages.pastRetention(eventIdOf(firstRow), 24) } });
+    expect(gone).toMatchObject({ status: 410, body: { error: expect.any(String), status: expect.any(Number), message: LiveMessages.pastRetention(eventIdOf(firstRow), 24) } });
     const unknown = await t.get(`${LIST}?after=${unknownId}`, f.company);
-    expect(unknown).toMatchObject({ status: 404, body: { message: LiveMessages.eventNotFound(unknownId) } });
+    expect(unknown).toMatchObject({ status: 404, body: { error: expect.any(String), status: expect.any(Number), message: LiveMessages.eventNotFound(unknownId) } });
   });
 
   it('never sends an event whose payload retention emptied: the stream resets there', async () => {
@@ -287,9 +287,9 @@ describe('the live stream and the polling list', () => {
       for (const limit of ['0', '1001', 'abc', '1.5', '-1', '']) {
         if (limit === '') continue;
         const response = await t.get(`${LIST}?limit=${limit}`, f.company);
-        expect([limit, response.status, response.body]).toEqual([limit, 400, { message: LiveMessages.limitOutOfRange(LIST_LIMIT_MAX) }]);
+        expect([limit, response.status, response.body]).toEqual([limit, 400, { error: expect.any(String), status: expect.any(Number), message: LiveMessages.limitOutOfRange(LIST_LIMIT_MAX) }]);
       }
-      expect(await t.get(`${LIST}?after=evt_1`, f.company)).toMatchObject({ status: 400, body: { message: LiveMessages.eventIdNotWellFormed('after') } });
+      expect(await t.get(`${LIST}?after=evt_1`, f.company)).toMatchObject({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message: LiveMessages.eventIdNotWellFormed('after') } });
       expect((await t.get(LIST)).status).toBe(401);
 
       const call = await callIn(t, f, 'connected');

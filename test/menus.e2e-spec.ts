@@ -33,6 +33,9 @@ describe('the Manager API: menus', () => {
         recording_option: 'never',
         business_hours: null,
         deleted: false,
+        agent_assignments: [],
+        team_assignments: [],
+        agents_count: 0,
       });
       expect((await t.get(`${URL}/${res.body.id}`, acme)).body).toEqual(res.body);
     });
@@ -59,6 +62,9 @@ describe('the Manager API: menus', () => {
         languages: ['es', 'en'],
         business_hours: { time_zone: 'Europe/Berlin', weekly: { mon: [['09:00', '24:00']], fri: [['08:00', '12:00'], ['13:00', '17:00']] }, closed_dates: [] },
         deleted: false,
+        agent_assignments: [],
+        team_assignments: [],
+        agents_count: 0,
       });
       expect((await t.get(`${URL}/${res.body.id}`, acme)).body).toEqual(res.body);
     });
@@ -72,14 +78,14 @@ describe('the Manager API: menus', () => {
       expect(same.status).toBe(201);
       const other = await t.post(URL, { name: 'Other', parent_id: root.id, menu_type: 'ivr_menu' }, acme);
       expect(other.status).toBe(400);
-      expect(other.body).toEqual({ message: 'menu_type must be mobile_menu, the menu_type of its parent' });
+      expect(other.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'menu_type must be mobile_menu, the menu_type of its parent' });
     });
 
     it('needs a menu_type for a root menu', async () => {
       for (const body of [{ name: 'Root' }, { name: 'Root', parent_id: null }]) {
         const res = await t.post(URL, body, acme);
         expect(res.status).toBe(400);
-        expect(res.body).toEqual({ message: 'menu_type must be one of ivr_menu, mobile_menu, web_menu' });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'menu_type must be one of ivr_menu, mobile_menu, web_menu' });
       }
     });
 
@@ -91,7 +97,7 @@ describe('the Manager API: menus', () => {
       for (const parentId of [999999999, gone.id, foreign.id]) {
         const res = await t.post(URL, { name: 'Orphan', parent_id: parentId }, acme);
         expect(res.status).toBe(400);
-        expect(res.body).toEqual({ message: `parent_id ${parentId} is not found` });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `parent_id ${parentId} is not found` });
       }
     });
 
@@ -142,7 +148,7 @@ describe('the Manager API: menus', () => {
     ].map(([body, message]) => [brief(body), body, message]))('refuses %s: %s', async (_, body, message) => {
       const res = await t.post(URL, body, acme);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ message });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
     });
 
     it('refuses a body that is not a JSON object', async () => {
@@ -202,7 +208,7 @@ describe('the Manager API: menus', () => {
     ])('refuses ?%s', async (query, message) => {
       const res = await t.get(`${URL}?${query}`, company);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ message });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
     });
   });
 
@@ -244,7 +250,7 @@ describe('the Manager API: menus', () => {
       for (const id of ['999999999', 'abc', '0', '-1', '1.5', '99999999999999999999999', String(foreign.id)]) {
         const res = await t.get(`${URL}/${id}`, acme);
         expect(res.status).toBe(404);
-        expect(res.body).toEqual({ message: `Menu ${id} is not found` });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Menu ${id} is not found` });
       }
     });
   });
@@ -289,7 +295,7 @@ describe('the Manager API: menus', () => {
         [{ deleted: false }, 'property deleted should not exist'],
       ] as const) {
         const res = await t.patch(`${URL}/${menu.id}`, body, acme);
-        expect([body, res.status, res.body]).toEqual([body, 400, { message }]);
+        expect([body, res.status, res.body]).toEqual([body, 400, { error: expect.any(String), status: expect.any(Number), message }]);
       }
       expect((await t.get(`${URL}/${menu.id}`, acme)).body).toEqual(menu);
     });
@@ -308,7 +314,7 @@ describe('the Manager API: menus', () => {
       for (const parentId of [a.id, b.id, c.id]) {
         const res = await t.patch(`${URL}/${a.id}`, { parent_id: parentId }, acme);
         expect(res.status).toBe(400);
-        expect(res.body).toEqual({ message: `parent_id ${parentId} is this menu or one of its descendants: a menu cannot be its own ancestor` });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `parent_id ${parentId} is this menu or one of its descendants: a menu cannot be its own ancestor` });
       }
       const self = await t.patch(`${URL}/${c.id}`, { parent_id: c.id }, acme);
       expect(self.status).toBe(400);
@@ -324,7 +330,7 @@ describe('the Manager API: menus', () => {
       for (const parentId of [999999999, gone.id, foreign.id]) {
         const res = await t.patch(`${URL}/${menu.id}`, { parent_id: parentId }, acme);
         expect(res.status).toBe(400);
-        expect(res.body).toEqual({ message: `parent_id ${parentId} is not found` });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `parent_id ${parentId} is not found` });
       }
     });
 
@@ -335,14 +341,14 @@ describe('the Manager API: menus', () => {
 
       const changed = await t.patch(`${URL}/${child.id}`, { menu_type: 'web_menu' }, acme);
       expect(changed.status).toBe(400);
-      expect(changed.body).toEqual({ message: 'menu_type must be ivr_menu, the menu_type of its parent' });
+      expect(changed.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'menu_type must be ivr_menu, the menu_type of its parent' });
 
       // moved under a web menu without a menu_type: it takes the new parent's
       const moved = await t.patch(`${URL}/${child.id}`, { parent_id: web.id }, acme);
       expect(moved.body).toMatchObject({ parent_id: web.id, menu_type: 'web_menu' });
       const clash = await t.patch(`${URL}/${child.id}`, { parent_id: ivr.id, menu_type: 'web_menu' }, acme);
       expect(clash.status).toBe(400);
-      expect(clash.body).toEqual({ message: 'menu_type must be ivr_menu, the menu_type of its parent' });
+      expect(clash.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'menu_type must be ivr_menu, the menu_type of its parent' });
 
       // made a root, it may change its type
       const root = await t.patch(`${URL}/${child.id}`, { parent_id: null, menu_type: 'mobile_menu' }, acme);
@@ -353,7 +359,7 @@ describe('the Manager API: menus', () => {
       const [root, child] = await createMenuPath(t, acme, ['Root', 'Child']);
       const res = await t.patch(`${URL}/${root.id}`, { menu_type: 'web_menu' }, acme);
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ message: `Menu ${root.id} has live child menus: its menu_type cannot change (move or delete them first)` });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Menu ${root.id} has live child menus: its menu_type cannot change (move or delete them first)` });
       // the same type is no change
       expect((await t.patch(`${URL}/${root.id}`, { menu_type: 'ivr_menu' }, acme)).status).toBe(200);
       // once the child is deleted, the type may change
@@ -366,7 +372,7 @@ describe('the Manager API: menus', () => {
       await t.delete(`${URL}/${menu.id}`, acme);
       const res = await t.patch(`${URL}/${menu.id}`, { name: 'Back' }, acme);
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ message: `Menu ${menu.id} is deleted and cannot change` });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Menu ${menu.id} is deleted and cannot change` });
     });
 
     it('answers 404 for an unknown or foreign menu', async () => {
@@ -374,7 +380,7 @@ describe('the Manager API: menus', () => {
       for (const id of ['999999999', 'x', String(foreign.id)]) {
         const res = await t.patch(`${URL}/${id}`, { name: 'X' }, acme);
         expect(res.status).toBe(404);
-        expect(res.body).toEqual({ message: `Menu ${id} is not found` });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Menu ${id} is not found` });
       }
     });
   });
@@ -396,7 +402,7 @@ describe('the Manager API: menus', () => {
       const [root, child] = await createMenuPath(t, acme, ['Root', 'Child']);
       const res = await t.delete(`${URL}/${root.id}`, acme);
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ message: `Menu ${root.id} has live child menus: delete or move them first` });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Menu ${root.id} has live child menus: delete or move them first` });
       expect((await t.delete(`${URL}/${child.id}`, acme)).status).toBe(204);
       expect((await t.delete(`${URL}/${root.id}`, acme)).status).toBe(204);
     });
@@ -407,7 +413,7 @@ describe('the Manager API: menus', () => {
       for (const id of ['999999999', 'x', String(foreign.id)]) {
         const res = await t.delete(`${URL}/${id}`, acme);
         expect(res.status).toBe(404);
-        expect(res.body).toEqual({ message: `Menu ${id} is not found` });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: `Menu ${id} is not found` });
       }
       expect((await t.get(`${URL}/${foreign.id}`, globex)).body.deleted).toBe(false);
     });

@@ -29,7 +29,7 @@ describe('the Manager API: outbound numbers', () => {
       for (const number of ['+1 760-867-5309', '+17608675309', '+1 (760) 867.5309']) {
         const res = await t.post(URL, { number }, company);
         expect(res.status).toBe(409);
-        expect(res.body).toEqual({ message: 'Outbound number +17608675309 already exists' });
+        expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'Outbound number +17608675309 already exists' });
       }
       // another company may have it
       expect((await t.post(URL, { number: '+17608675309' }, await t.createCompany())).status).toBe(201);
@@ -80,7 +80,7 @@ describe('the Manager API: outbound numbers', () => {
     ])('refuses %j: %s', async (body, message) => {
       const res = await t.post(URL, body, acme);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ message });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message });
     });
   });
 
@@ -137,7 +137,7 @@ describe('the Manager API: outbound numbers', () => {
       expect((await t.patch(`${URL}/${a.id}`, { number: '+13392195276' }, company)).body.number).toBe('+13392195276');
       const res = await t.patch(`${URL}/${b.id}`, { number: '+1 (339) 219-5276' }, company);
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ message: 'Outbound number +13392195276 already exists' });
+      expect(res.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'Outbound number +13392195276 already exists' });
     });
 
     it('validates as on create, null included', async () => {
@@ -150,7 +150,7 @@ describe('the Manager API: outbound numbers', () => {
         [{ id: 1 }, 'property id should not exist'],
       ] as const) {
         const res = await t.patch(`${URL}/${number.id}`, body, acme);
-        expect([body, res.status, res.body]).toEqual([body, 400, { message }]);
+        expect([body, res.status, res.body]).toEqual([body, 400, { error: expect.any(String), status: expect.any(Number), message }]);
       }
       expect((await t.get(`${URL}/${number.id}`, acme)).body).toEqual(number);
     });

@@ -166,7 +166,7 @@ describe('scheduled calls', () => {
       ];
       for (const [body, status, message] of cases) {
         const res = await t.patch(`/apps/api/v1/calls/${call.id}`, body, f.company);
-        expect({ status: res.status, body: res.body }).toEqual({ status, body: { message } });
+        expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: expect.any(String), status: expect.any(Number), message } });
       }
       expect((await t.patch(`/apps/api/v1/calls/999999`, { scheduled_at: later }, f.company)).status).toBe(404);
     });
@@ -180,7 +180,7 @@ describe('scheduled calls', () => {
       ]);
       // Friday 2027-03-12 13:30Z is 08:30 in New York (EST): closed.
       const closed = await t.patch(`/apps/api/v1/calls/${call.id}`, { scheduled_at: '2027-03-12T13:30:00Z' }, f.company);
-      expect(closed.body).toEqual({ message: "Menu is in 'after hours' state, can't accept incoming calls" });
+      expect(closed.body).toEqual({ error: expect.any(String), status: expect.any(Number), message: "Menu is in 'after hours' state, can't accept incoming calls" });
       // Monday 2027-03-15 13:30Z is 09:30 in New York (EDT, after the change): open.
       const open = await t.patch(`/apps/api/v1/calls/${call.id}`, { scheduled_at: '2027-03-15T13:30:00Z' }, f.company);
       expect(open.status).toBe(200);
@@ -191,7 +191,7 @@ describe('scheduled calls', () => {
       const call = (await schedule(f, new Date(Date.now() + 3600_000).toISOString())).body;
       expect((await t.post(`/apps/api/v1/calls/${call.id}/events`, { type: 'cancel' }, f.company)).body).toMatchObject({ status: 'failed', fail_reason: 'eu_canceled' });
       const res = await t.patch(`/apps/api/v1/calls/${call.id}`, { scheduled_at: new Date(Date.now() + 7200_000).toISOString() }, f.company);
-      expect(res).toMatchObject({ status: 409, body: { message: "Cannot reschedule a call in status 'failed'" } });
+      expect(res).toMatchObject({ status: 409, body: { error: expect.any(String), status: expect.any(Number), message: "Cannot reschedule a call in status 'failed'" } });
     });
 
     it('never both dispatches and cancels or reschedules a call, whatever the race', async () => {
@@ -233,7 +233,7 @@ describe('scheduled calls', () => {
       // A second callback while the first is pending is refused and recorded nowhere.
       const before = await t.db.query(`SELECT count(*)::int AS n FROM calls`);
       const second = await t.post('/apps/api/v1/calls', { call_type: 'Voice Scheduled (API)', call_id: parent.id, end_user_number: '+1 859-657-9625', scheduled_at: soon }, f.company);
-      expect(second).toMatchObject({ status: 400, body: { message: `Call ${parent.id} already has a pending callback` } });
+      expect(second).toMatchObject({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message: `Call ${parent.id} already has a pending callback` } });
       expect(await t.db.query(`SELECT count(*)::int AS n FROM calls`)).toEqual(before);
 
       await waitUntil(async () => (await t.post('/apps/api/v1/scheduled_calls/dispatch', {}, f.company)).body.dispatched === 1, 10_000, 'the callback to fall due');

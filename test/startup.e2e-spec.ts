@@ -47,7 +47,7 @@ describe('start-up and operability', () => {
 
       await proxy.down(); // the database "restarts": connections cut, new ones refused
       expect(await get('/health')).toEqual({ status: 200, body: { status: 'ok' } });
-      expect(await get('/ready')).toEqual({ status: 503, body: { message: 'Database unavailable' } });
+      expect(await get('/ready')).toEqual({ status: 503, body: { error: expect.any(String), status: expect.any(Number), message: 'Database unavailable' } });
       const during = await get('/manager/api/v1/agents', auth);
       expect(during.status).toBe(503);
       expect(during.body.message).toBe('Database unavailable');

@@ -14,7 +14,7 @@ import { until } from './support/waits';
 import { Behaviour, deliveryProblems, Receipt, WebhookReceiver } from './support/webhook-receiver';
 
 const URL_BASE = '/manager/api/v1/webhooks';
-const ENV = { WEBHOOKS_ENABLED: 'true', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost', WEBHOOK_RETRY_SCHEDULE_MS: '50,100,200', WEBHOOK_TIMEOUT_MS: '500' };
+const ENV = { WEBHOOKS_ENABLED: 'true', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost', WEBHOOK_RETRY_SCHEDULE_MS: '50,100,200', WEBHOOK_TIMEOUT_MS: '1000' };
 
 describe('webhook delivery', () => {
   let t: TestApp;

@@ -66,7 +66,7 @@ describe('webhook endpoints (Manager API)', () => {
     expect(list.headers.total).toBe('1');
     expect(list.body[0].secret).toBeUndefined();
 
-    expect((await t.get(`${URL_BASE}/${mine.id}`, other)).body).toEqual({ message: WebhookMessages.notFound(String(mine.id)) });
+    expect((await t.get(`${URL_BASE}/${mine.id}`, other)).body).toEqual({ error: expect.any(String), status: expect.any(Number), message: WebhookMessages.notFound(String(mine.id)) });
     expect((await t.get(`${URL_BASE}/${mine.id}`, other)).status).toBe(404);
     expect((await t.patch(`${URL_BASE}/${mine.id}`, { description: 'x' }, other)).status).toBe(404);
     expect((await t.delete(`${URL_BASE}/${mine.id}`, other)).status).toBe(404);
@@ -101,8 +101,8 @@ describe('webhook endpoints (Manager API)', () => {
     await refused({}, 'url must be a string');
     await refused({ url: 'https://public.test/', secret: 'mine' }, 'property secret should not exist');
     const id = (await create({ url: 'https://public.test/' })).body.id;
-    expect((await t.patch(`${URL_BASE}/${id}`, { status: 'paused' }, company)).body).toEqual({ message: 'status must be one of enabled, disabled' });
-    expect((await t.get(`${URL_BASE}/${id}/deliveries?status=lost`, company)).body).toEqual({ message: WebhookMessages.deliveryStatusInvalid });
+    expect((await t.patch(`${URL_BASE}/${id}`, { status: 'paused' }, company)).body).toEqual({ error: expect.any(String), status: expect.any(Number), message: 'status must be one of enabled, disabled' });
+    expect((await t.get(`${URL_BASE}/${id}/deliveries?status=lost`, company)).body).toEqual({ error: expect.any(String), status: expect.any(Number), message: WebhookMessages.deliveryStatusInvalid });
     expect((await t.get(`${URL_BASE}/${id}/deliveries?per=0`, company)).status).toBe(400);
   });
 
@@ -180,7 +180,7 @@ describe('webhook endpoints (Manager API)', () => {
     expect(retry.status).toBe(202);
     const [again] = (await t.get(`${URL_BASE}/${endpoint.id}/deliveries?status=pending`, company)).body;
     expect(again).toMatchObject({ id: Number(failed.id), status: 'pending', next_attempt_at: expect.any(String) });
-    expect((await t.post(`${URL_BASE}/${endpoint.id}/deliveries/999999/retry`, {}, company)).body).toEqual({ message: WebhookMessages.deliveryNotFound('999999') });
+    expect((await t.post(`${URL_BASE}/${endpoint.id}/deliveries/999999/retry`, {}, company)).body).toEqual({ error: expect.any(String), status: expect.any(Number), message: WebhookMessages.deliveryNotFound('999999') });
     const other = await t.createCompany();
     expect((await t.post(`${URL_BASE}/${endpoint.id}/deliveries/${failed.id}/retry`, {}, other)).status).toBe(404);
     expect((await t.post(`${URL_BASE}/${endpoint.id}/rotate_secret`, {}, other)).status).toBe(404);

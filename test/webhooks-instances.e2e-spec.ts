@@ -85,4 +85,32 @@ describe('webhook delivery with two instances', () => {
     const [{ pending }] = await t.db.query(`SELECT count(*) FILTER (WHERE status <> 'succeeded')::int AS pending FROM webhook_deliveries WHERE endpoint_id = $1`, [endpoint.id]);
     expect(pending).toBe(0);
   }, 120_000);
+
+  it('shares the endpoints out between the instances, and each delivers its own', async () => {
+    // Only the two instances started here, and only their endpoints.
+    for (const i of instances.splice(0)) {
+      i.child.kill('SIGKILL');
+      await i.exited;
+    }
+    await t.db.query(`DELETE FROM webhook_endpoints`);
+    const f = await seedCallFixtures(t);
+    const env = { DATABASE_URL: process.env.SWITCHBOARD_TEST_DATABASE_URL, SCHEDULER_ENABLED: 'false', DB_POOL_SIZE: '4', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' };
+    const pair = await Promise.all([spawnService(env), spawnService(env)]);
+    instances.push(...pair);
+    await Promise.all(pair.map((i) => waitHealthy(i)));
+    const endpoints: Array<{ id: number }> = [];
+    for (let i = 0; i < 4; i++) endpoints.push((await t.post('/manager/api/v1/webhooks', { url: receiver.url }, f.company)).body);
+    await waitUntil(async () => {
+      const rows = await t.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM webhook_endpoints WHERE id = ANY($1) AND lease_until > now() GROUP BY lease_owner`,
+        [endpoints.map((e) => e.id)],
+      );
+      return (rows.length === 2 && rows.every((row) => row.n === 2)) || undefined;
+    }, 20_000, 'two endpoints for each instance');
+    const before = receiver.receipts.length;
+    await callIn(t, f, 'queued');
+    await waitUntil(async () => receiver.receipts.length - before === 4 || undefined, 10_000, 'the event at all four endpoints');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(new Set(receiver.receipts.slice(before).map((r) => r.headers['webhook-signature'])).size).toBe(4); // one per endpoint (its own secret)
+  }, 120_000);
 });

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { insertRow, selectPage, selectRow, updateRow } from '../database/company-rows';
+import { insertRow, selectRow, updateRow } from '../database/company-rows';
 import { Database } from '../database/database';
-import { AgentColumns, AgentRow, AGENTS } from './agent';
+import type { ListQuery } from '../common/list-query';
+import { AgentColumns, AgentRow, AGENTS, AgentSortColumn } from './agent';
 
 // All SQL on agents.
 @Injectable()
@@ -12,15 +13,28 @@ export class AgentsRepository {
     return selectRow(this.db, AGENTS, companyId, id);
   }
 
-  list(companyId: string, offset: number, limit: number): Promise<[AgentRow[], number]> {
-    return selectPage(this.db, AGENTS, { where: 'company_id = $1', values: [companyId], orderBy: 'id' }, { offset, limit });
+  // A page in the asked order (id breaks ties, so pages never overlap),
+  // filtered on status_updated_at / created_at (inclusive; times are shown
+  // to the millisecond, so `to` takes the whole millisecond it names).
+  async list(companyId: string, query: ListQuery<AgentSortColumn>): Promise<[AgentRow[], number]> {
+    const { status_updated_at: statusUpdated, created_at: created } = query.ranges;
+    const where = `company_id = $1 AND ($2::timestamptz IS NULL OR status_updated_at >= $2) AND ($3::timestamptz IS NULL OR status_updated_at < $3 + interval '1 millisecond')
+      AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at < $5 + interval '1 millisecond')`;
+    const values = [companyId, statusUpdated?.from ?? null, statusUpdated?.to ?? null, created?.from ?? null, created?.to ?? null];
+    // The column and direction come from the parser's closed lists.
+    const order = `${query.sortColumn} ${query.sortDirection}, id ${query.sortDirection}`;
+    const [rows, [{ total }]] = await Promise.all([
+      this.db.query<AgentRow>(`SELECT ${AGENTS.columns} FROM agents WHERE ${where} ORDER BY ${order} LIMIT $6 OFFSET $7`, [...values, query.page.per, query.page.offset]),
+      this.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM agents WHERE ${where}`, values),
+    ]);
+    return [rows, total];
   }
 
   insert(companyId: string, columns: AgentColumns): Promise<AgentRow> {
-    return insertRow(this.db, AGENTS, companyId, columns);
+    return insertRow(this.db, AGENTS, companyId, columns as Record<string, unknown>);
   }
 
   update(companyId: string, id: string, columns: AgentColumns): Promise<AgentRow | null> {
-    return updateRow(this.db, AGENTS, companyId, id, columns);
+    return updateRow(this.db, AGENTS, companyId, id, columns as Record<string, unknown>);
   }
 }

@@ -22,7 +22,7 @@ export const CALL_VIEW_COLUMNS = `
       'connected_at', p.connected_at, 'ended_at', p.ended_at, 'hold_ms', p.hold_ms, 'fail_reason', p.fail_reason) ORDER BY p.id), '[]')
      FROM participants p WHERE p.call_id = c.id) AS participants,
   (SELECT coalesce(json_agg(json_build_object(
-      'id', t.id, 'status', t.status, 'fail_reason', t.fail_reason, 'created_at', t.created_at,
+      'id', t.id, 'status', t.status, 'fail_reason', t.fail_reason, 'created_at', t.created_at, 'updated_at', t.updated_at,
       'from_menu', fm.path, 'to_menu', tm.path,
       'from_agent', ${agentJson('fa')}, 'to_agent', ${agentJson('ta')}) ORDER BY t.id), '[]')
      FROM transfers t
@@ -104,6 +104,7 @@ export interface TransferJson {
   status: string;
   fail_reason: string;
   created_at: string;
+  updated_at?: string; // absent from views recorded before the ManagerRecords migration
   from_menu: unknown;
   to_menu: unknown;
   from_agent: unknown;

@@ -27,8 +27,10 @@ function parsePositiveInt(value: unknown, name: string, min: number, max: number
 // an RFC 8288 Link header (next while more pages remain; prev, first, last).
 export function setPagingHeaders(request: FastifyRequest, reply: FastifyReply, page: Page, total: number): void {
   const lastPage = Math.max(1, Math.ceil(total / page.per));
-  const origin = `${request.protocol}://${request.host}`;
-  const base = new URL(request.url, origin);
+  // PUBLIC_URL when configured; else the request's scheme and host (the
+  // forwarded ones only from TRUSTED_PROXIES).
+  const origin = request.server.publicUrl ?? `${request.protocol}://${request.host}`;
+  const base = new URL(request.url, 'http://localhost');
   const link = (n: number, rel: string) => {
     base.searchParams.set('page', String(n));
     base.searchParams.set('per', String(page.per));
@@ -39,4 +41,11 @@ export function setPagingHeaders(request: FastifyRequest, reply: FastifyReply, p
   if (page.page < lastPage) links.push(link(page.page + 1, 'next'));
   links.push(link(lastPage, 'last'));
   void reply.header('total', String(total)).header('per-page', String(page.per)).header('link', links.join(', '));
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    // The configured PUBLIC_URL, without a trailing slash (app.ts).
+    publicUrl?: string;
+  }
 }

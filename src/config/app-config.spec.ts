@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, loadConfig, publicBaseUrl, trustedProxies } from './app-config';
 
 describe('loadConfig', () => {
   it('has working defaults for a bare environment', () => {
@@ -27,9 +27,22 @@ describe('loadConfig', () => {
     [{ SIP_RTP_PORTS: '10000' }, 'SIP_RTP_PORTS must be a range of UDP ports such as 10000-10999'],
     [{ SIP_RTP_PORTS: '20000-10000' }, 'SIP_RTP_PORTS must be a range of UDP ports from 1024 to 65535 with at least two ports'],
     [{ SIP_RTP_PORTS: '100-200' }, 'SIP_RTP_PORTS must be a range of UDP ports from 1024 to 65535 with at least two ports'],
+    [{ PUBLIC_URL: 'calls.example.com' }, 'PUBLIC_URL must be an http(s) URL'],
+    [{ PUBLIC_URL: 'https://calls.example.com/?a=1' }, 'PUBLIC_URL must be an http(s) URL'],
+    [{ TRUSTED_PROXIES: '10.0.0.0/33' }, "TRUSTED_PROXIES: '10.0.0.0/33' is not an address"],
+    [{ TRUSTED_PROXIES: 'proxy.internal' }, "TRUSTED_PROXIES: 'proxy.internal' is not an address"],
+    [{ TRUSTED_PROXIES: '10.0.0.1, 10.0.0.2' }, 'TRUSTED_PROXIES must be a comma-separated list'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads PUBLIC_URL and TRUSTED_PROXIES', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://calls.example.com/sb/', TRUSTED_PROXIES: '10.0.0.0/8,::1,loopback,192.168.1.7' });
+    expect(publicBaseUrl(config)).toBe('https://calls.example.com/sb');
+    expect(trustedProxies(config)).toEqual(['10.0.0.0/8', '::1', 'loopback', '192.168.1.7']);
+    expect(trustedProxies(loadConfig({}))).toBe(false);
+    expect(publicBaseUrl(loadConfig({}))).toBeUndefined();
   });
 
   it('names every bad variable at once', () => {

@@ -1,9 +1,13 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { isIP } from 'node:net';
+import { Satisfies } from '../common/validation';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+
+const RTP_PORTS = /^([1-9]\d{0,4})-([1-9]\d{0,4})$/;
 
 // The service's whole configuration: read from the environment once at
 // start-up, validated here, then passed around typed.
@@ -20,6 +24,20 @@ export class AppConfig {
 
   @IsString()
   HOST = '127.0.0.1';
+
+  // The base URL clients reach the service at (behind a TLS front, say):
+  // every absolute link the service writes (the lists' Link headers) starts
+  // with it. Unset: the request's own scheme and host.
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be an http(s) URL without query or fragment, e.g. https://calls.example.com' })
+  PUBLIC_URL?: string;
+
+  // The proxies whose X-Forwarded-For/-Proto/-Host are believed (comma list
+  // of addresses, CIDR ranges, or loopback / linklocal / uniquelocal).
+  // Unset: forwarded headers are ignored.
+  @Matches(/^([^\s,]+(,[^\s,]+)*)?$/, { message: 'TRUSTED_PROXIES must be a comma-separated list of addresses or CIDR ranges' })
+  @Satisfies(trustedProxiesProblem)
+  TRUSTED_PROXIES = '';
 
   @IsOptional()
   @IsString()
@@ -132,31 +150,58 @@ export class AppConfig {
   SIP_LISTEN = '127.0.0.1:5070';
 
   // The UDP ports its RTP (and RTCP) may use.
-  @Matches(/^([1-9]\d{0,4})-([1-9]\d{0,4})$/, { message: 'SIP_RTP_PORTS must be a range of UDP ports such as 10000-10999' })
+  @Matches(RTP_PORTS, { message: 'SIP_RTP_PORTS must be a range of UDP ports such as 10000-10999' })
+  @Satisfies((value) => (RTP_PORTS.test(String(value)) ? rtpPortsProblem(String(value)) : null))
   SIP_RTP_PORTS = '10000-10999';
 }
 
-// The low and high port of SIP_RTP_PORTS, or why it is not a usable range.
-export function rtpPortRange(value: string): { low: number; high: number } | string {
+// The low and high port of SIP_RTP_PORTS (validated).
+export function rtpPortRange(value: string): { low: number; high: number } {
   const [low, high] = value.split('-').map(Number);
-  if (!(low >= 1024 && high <= 65535 && low < high)) return 'SIP_RTP_PORTS must be a range of UDP ports from 1024 to 65535 with at least two ports, e.g. 10000-10999';
   return { low, high };
+}
+
+function rtpPortsProblem(value: string): string | null {
+  const { low, high } = rtpPortRange(value);
+  return low >= 1024 && high <= 65535 && low < high ? null : 'SIP_RTP_PORTS must be a range of UDP ports from 1024 to 65535 with at least two ports, e.g. 10000-10999';
 }
 
 export class ConfigError extends Error {}
 
 // Reads and validates the environment; throws ConfigError with every problem.
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.keys(new AppConfig()).concat('DATABASE_URL', 'SWITCHBOARD_ADMIN_TOKEN', 'SWITCHBOARD_EMBEDDED_PG_BIN_DIR', 'SIP_ENABLED');
+  const known = Object.keys(new AppConfig()).concat('DATABASE_URL', 'SWITCHBOARD_ADMIN_TOKEN', 'SWITCHBOARD_EMBEDDED_PG_BIN_DIR', 'PUBLIC_URL', 'SIP_ENABLED');
   const raw: Record<string, unknown> = {};
   for (const key of known) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config);
-  const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
-  const rtp = errors.some((e) => e.property === 'SIP_RTP_PORTS') ? undefined : rtpPortRange(config.SIP_RTP_PORTS);
-  if (typeof rtp === 'string') lines.push(rtp);
-  if (lines.length > 0) {
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return config;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustedProxiesProblem(value: unknown): string | null {
+  for (const item of String(value ?? '').split(',').filter(Boolean)) {
+    const [address, bits, extra] = item.split('/');
+    const version = isIP(address);
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+    if (PROXY_NAMES.includes(item)) continue;
+    if (version === 0 || !bitsOk || extra !== undefined) return `TRUSTED_PROXIES: '${item}' is not an address, a CIDR range or one of ${PROXY_NAMES.join(', ')}`;
+  }
+  return null;
+}
+
+// Fastify's trustProxy: the configured proxies, or nobody.
+export function trustedProxies(config: AppConfig): string[] | false {
+  const list = config.TRUSTED_PROXIES.split(',').filter(Boolean);
+  return list.length > 0 ? list : false;
+}
+
+// PUBLIC_URL without its trailing slash, so that a path can follow it.
+export function publicBaseUrl(config: AppConfig): string | undefined {
+  return config.PUBLIC_URL?.replace(/\/+$/, '');
 }

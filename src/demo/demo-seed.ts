@@ -30,14 +30,19 @@ export async function seedDemoCompany(app: INestApplication, config: AppConfig):
       return row.id;
     };
     const main = await menu('Main Menu', 'ivr_menu', null, 0);
-    await menu('Sales', 'ivr_menu', main, 0);
+    const sales = await menu('Sales', 'ivr_menu', main, 0);
     const support = await menu('Support', 'ivr_menu', main, 1, { recording: 'ask_permission' });
     await menu('Billing', 'ivr_menu', support, 0);
-    await menu('Technical', 'ivr_menu', support, 1);
+    const technical = await menu('Technical', 'ivr_menu', support, 1);
     await menu('App Support', 'mobile_menu', null, 0);
     await menu('Web Callback', 'web_menu', null, 0, {
       hours: { time_zone: 'America/New_York', weekly: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] }, closed_dates: ['2026-12-25'] },
     });
+    // A team that answers Sales, and Dave on Technical support directly.
+    const [team] = await tx.query<{ id: string }>(`INSERT INTO teams (company_id, name) VALUES ($1, 'Sales team') RETURNING id`, [id]);
+    await tx.query(`INSERT INTO team_members (team_id, agent_id) SELECT $1, a.id FROM agents a WHERE a.company_id = $2 AND a.email IN ('alice@demo.example', 'bob@demo.example')`, [team.id, id]);
+    await tx.query(`INSERT INTO menu_team_assignments (menu_id, team_id) VALUES ($1, $2)`, [sales, team.id]);
+    await tx.query(`INSERT INTO menu_agent_assignments (menu_id, agent_id) SELECT $1, a.id FROM agents a WHERE a.company_id = $2 AND a.email = 'dave@demo.example'`, [technical, id]);
     await tx.query(
       `INSERT INTO outbound_numbers (company_id, number, e164, is_default) VALUES
         ($1, '+1 339-219-5276', '+13392195276', true), ($1, '+1 760-867-5309', '+17608675309', false)`,

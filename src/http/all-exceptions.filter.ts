@@ -1,11 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/domain-error';
-import { httpStatusOf } from './error-statuses';
+import { errorBodyOf, httpStatusOf } from './error-statuses';
 
 // The one exception filter: the engine's coded errors become the status the
-// CCAI table names (error-statuses.ts) and {message}; anything else is
-// logged with the request id and answered as a bare 500 that leaks nothing.
+// CCAI table names (error-statuses.ts) and {message, error, status}: `error`
+// is the stable code clients classify failures by (the domain error's code,
+// or one of HTTP_ERROR_CODES for what never reached the engine); anything
+// else is logged with the request id and answered as a bare 500 that leaks
+// nothing.
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
@@ -15,6 +18,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = this.toResponse(error, request);
+    body.status = status;
     if (status >= 500) {
       // A 503 (database down) is logged too: an outage should be visible.
       this.logger.error({ message: 'unhandled error', requestId: request.id, method: request.method, url: request.url, error: describe(error) });
@@ -25,19 +29,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private toResponse(error: unknown, request: FastifyRequest): { status: number; body: Record<string, unknown> } {
     if (error instanceof DomainError) {
       const status = httpStatusOf(error);
-      if (status !== undefined) return { status, body: { message: error.message } };
+      if (status !== undefined) return { status, body: errorBodyOf(error, status) };
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      if (status < 500) return { status, body: { message: messageOf(error.getResponse()) } };
+      if (status < 500) return { status, body: { message: messageOf(error.getResponse()), error: httpErrorCode(status) } };
     }
     // Fastify's own client errors (bad JSON, body too large, bad content type).
     const fastifyStatus = (error as { statusCode?: unknown })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return { status: fastifyStatus, body: { message: (error as Error).message } };
+      return { status: fastifyStatus, body: { message: (error as Error).message, error: httpErrorCode(fastifyStatus) } };
     }
-    if (isDatabaseUnavailable(error)) return { status: 503, body: { message: 'Database unavailable', request_id: request.id } };
-    return { status: 500, body: { message: 'Internal server error', request_id: request.id } };
+    if (isDatabaseUnavailable(error)) return { status: 503, body: { message: 'Database unavailable', error: 'database_unavailable', request_id: request.id } };
+    return { status: 500, body: { message: 'Internal server error', error: 'internal_error', request_id: request.id } };
   }
 }
 
@@ -51,6 +55,27 @@ function isDatabaseUnavailable(error: unknown): boolean {
     const message = (e as { message?: string })?.message ?? '';
     return (code !== undefined && UNAVAILABLE_CODES.has(code)) || /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/.test(message);
   });
+}
+
+// Codes for errors raised before the engine: the request's own form (the
+// validation pipe, Fastify's body parser, an unknown route).
+export const HTTP_ERROR_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+};
+
+export function httpErrorCode(status: number): string {
+  return HTTP_ERROR_CODES[status] ?? `http_${status}`;
 }
 
 function messageOf(response: string | object): string {

@@ -11,6 +11,9 @@ import { LiveError, LiveErrorCode } from '../live/live-errors';
 import { MenuError, MenuErrorCode } from '../menus/menu-errors';
 import { OutboundNumberError, OutboundNumberErrorCode } from '../outbound-numbers/outbound-number-errors';
 import { WebhookError, WebhookErrorCode } from '../webhooks/webhook-errors';
+import { UserStatusError, UserStatusErrorCode } from '../user-statuses/user-status-errors';
+import { TeamError, TeamErrorCode } from '../teams/team-errors';
+import { ChatError, ChatErrorCode } from '../chats/chat-errors';
 
 // The CCAI surface's table: every domain error code to its HTTP status (the
 // body is `{message}`, the error's own message). One exhaustive switch per
@@ -28,7 +31,16 @@ export function httpStatusOf(error: DomainError): number | undefined {
   if (error instanceof HealthError) return healthStatus(error.code);
   if (error instanceof LiveError) return liveStatus(error.code);
   if (error instanceof WebhookError) return webhookStatus(error.code);
+  if (error instanceof UserStatusError) return userStatusStatus(error.code);
+  if (error instanceof TeamError) return teamStatus(error.code);
+  if (error instanceof ChatError) return chatStatus(error.code);
   return undefined;
+}
+
+// The CCAI surface's error body: the contract's message, the stable code
+// and the status.
+export function errorBodyOf(error: DomainError, status: number): { message: string; error: string; status: number } {
+  return { message: error.message, error: error.code, status };
 }
 
 function callStatus(code: CallErrorCode): number {
@@ -117,6 +129,12 @@ function requestStatus(code: RequestErrorCode): number {
     case RequestErrorCode.wholeNumberBetween:
     case RequestErrorCode.includeDeletedNotBoolean:
     case RequestErrorCode.ticketIdFilterNotWellFormed:
+    case RequestErrorCode.sortColumn:
+    case RequestErrorCode.sortDirection:
+    case RequestErrorCode.parameterOnce:
+    case RequestErrorCode.dateTime:
+    case RequestErrorCode.idFilter:
+    case RequestErrorCode.idOrderOnly:
       return 400;
     default:
       return unreachable(code);
@@ -152,6 +170,8 @@ function agentStatus(code: AgentErrorCode): number {
       return 404;
     case AgentErrorCode.emailTaken:
       return 409;
+    case AgentErrorCode.statusNotFound:
+      return 400;
     default:
       return unreachable(code);
   }
@@ -169,6 +189,8 @@ function menuStatus(code: MenuErrorCode): number {
     case MenuErrorCode.parentIsSelfOrDescendant:
     case MenuErrorCode.menuTypeRequired:
     case MenuErrorCode.menuTypeDiffersFromParent:
+    case MenuErrorCode.assignedAgentNotFound:
+    case MenuErrorCode.assignedTeamNotFound:
       return 400;
     default:
       return unreachable(code);
@@ -238,6 +260,45 @@ function liveStatus(code: LiveErrorCode): number {
     case LiveErrorCode.eventIdNotWellFormed:
     case LiveErrorCode.limitOutOfRange:
       return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function userStatusStatus(code: UserStatusErrorCode): number {
+  switch (code) {
+    case UserStatusErrorCode.notFound:
+      return 404;
+    case UserStatusErrorCode.nameTaken:
+    case UserStatusErrorCode.builtInDelete:
+      return 409;
+    case UserStatusErrorCode.builtInAvailability:
+      return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function teamStatus(code: TeamErrorCode): number {
+  switch (code) {
+    case TeamErrorCode.notFound:
+      return 404;
+    case TeamErrorCode.deleted:
+    case TeamErrorCode.deleteWithChildren:
+      return 409;
+    case TeamErrorCode.parentNotFound:
+    case TeamErrorCode.parentIsSelfOrDescendant:
+    case TeamErrorCode.agentNotFound:
+      return 400;
+    default:
+      return unreachable(code);
+  }
+}
+
+function chatStatus(code: ChatErrorCode): number {
+  switch (code) {
+    case ChatErrorCode.notFound:
+      return 404;
     default:
       return unreachable(code);
   }

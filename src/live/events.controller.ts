@@ -1,10 +1,11 @@
 import { Controller, Get, Headers, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../companies/company-auth.guard';
 import { EventFeed } from './event-feed';
 import { LiveStreams } from './live-stream';
+import { ApiErrors, OutgoingEventResponse } from '../http/openapi';
 
 // The outgoing events for agent desktops and pipelines (shared spec
 // events-api.md, "The live stream"): Server-Sent Events, and the same events
@@ -28,6 +29,8 @@ export class EventsController {
   @ApiQuery({ name: 'types', required: false, description: 'comma list, e.g. call.assign,call.hangup' })
   @ApiQuery({ name: 'after', required: false, description: 'an event id (Last-Event-ID wins)' })
   @ApiHeader({ name: 'Last-Event-ID', required: false })
+  @ApiOkResponse({ description: 'Server-Sent Events: id, event (its type), data (the event JSON, as GET /events answers each)', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiErrors(400, 401)
   async stream(
     @CurrentCompany() company: AuthenticatedCompany,
     @Query() query: Record<string, unknown>,
@@ -43,6 +46,8 @@ export class EventsController {
   @Get('events')
   @ApiQuery({ name: 'after', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
+  @ApiOkResponse({ type: [OutgoingEventResponse], description: 'Oldest first' })
+  @ApiErrors(400, 401, 410)
   list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>) {
     return this.feed.list(company.id, query);
   }

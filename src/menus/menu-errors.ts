@@ -11,6 +11,8 @@ export const MenuMessages = {
   menuTypeChangeWithChildren: (id: string) => `Menu ${id} has live child menus: its menu_type cannot change (move or delete them first)`,
   deleteWithChildren: (id: string) => `Menu ${id} has live child menus: delete or move them first`,
   deleted: (id: string) => `Menu ${id} is deleted and cannot change`,
+  assignedAgentNotFound: (id: number) => `agent_ids: agent ${id} is not found`,
+  assignedTeamNotFound: (id: number) => `team_ids: team ${id} is not found`,
 } as const;
 
 export enum MenuErrorCode {
@@ -22,6 +24,8 @@ export enum MenuErrorCode {
   menuTypeChangeWithChildren = 'menu_type_change_with_children',
   deleteWithChildren = 'menu_delete_with_children',
   deleted = 'menu_deleted',
+  assignedAgentNotFound = 'menu_assigned_agent_not_found',
+  assignedTeamNotFound = 'menu_assigned_team_not_found',
 }
 
 export class MenuError extends DomainError<MenuErrorCode> {}

@@ -31,6 +31,17 @@ export function presentMenu(menu: MenuRow) {
     recording_option: menu.recording_option,
     business_hours: menu.business_hours,
     deleted: menu.deleted,
+    // As CCAI nests them: who answers the menu's queue (voice calls, every
+    // language, no queue levels: Switchboard routes by the assign event).
+    agent_assignments: menu.agent_assignments.map((assignee) => ({ assignee, group_type: 'agent', channel_type: 'voice_call', queue_level: null, lang: null })),
+    team_assignments: menu.team_assignments.map((team) => ({
+      team: { ...team, agents_count: team.assignees.length },
+      group_type: 'team',
+      channel_type: 'voice_call',
+      queue_level: null,
+      lang: null,
+    })),
+    agents_count: menu.agents_count,
   };
 }
 

@@ -71,6 +71,28 @@ export class MenusRepository {
     return updateRow(tx, MENUS, companyId, id, columns);
   }
 
+  async missingAgents(companyId: string, ids: number[], tx: Queryable): Promise<number[]> {
+    const rows = await tx.query<{ id: string }>(`SELECT id FROM agents WHERE company_id = $1 AND id = ANY($2::bigint[])`, [companyId, ids]);
+    const found = new Set(rows.map((r) => Number(r.id)));
+    return ids.filter((id) => !found.has(id));
+  }
+
+  async missingTeams(companyId: string, ids: number[], tx: Queryable): Promise<number[]> {
+    const rows = await tx.query<{ id: string }>(`SELECT id FROM teams WHERE company_id = $1 AND id = ANY($2::bigint[]) AND NOT deleted`, [companyId, ids]);
+    const found = new Set(rows.map((r) => Number(r.id)));
+    return ids.filter((id) => !found.has(id));
+  }
+
+  async setAgents(menuId: string, agentIds: number[], tx: Queryable): Promise<void> {
+    await tx.query(`DELETE FROM menu_agent_assignments WHERE menu_id = $1 AND agent_id <> ALL($2::bigint[])`, [menuId, agentIds]);
+    await tx.query(`INSERT INTO menu_agent_assignments (menu_id, agent_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, [menuId, agentIds]);
+  }
+
+  async setTeams(menuId: string, teamIds: number[], tx: Queryable): Promise<void> {
+    await tx.query(`DELETE FROM menu_team_assignments WHERE menu_id = $1 AND team_id <> ALL($2::bigint[])`, [menuId, teamIds]);
+    await tx.query(`INSERT INTO menu_team_assignments (menu_id, team_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, [menuId, teamIds]);
+  }
+
   async markDeleted(companyId: string, id: string, tx: Queryable): Promise<void> {
     await tx.query(`UPDATE menus SET deleted = true, updated_at = now() WHERE company_id = $1 AND id = $2`, [companyId, id]);
   }

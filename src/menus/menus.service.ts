@@ -28,7 +28,9 @@ export class MenusService {
         menuType = parent.menu_type;
       }
       if (menuType === undefined) throw menuError('menuTypeRequired');
-      return this.menus.insert(companyId, { ...toColumns(dto), menu_type: menuType, parent_id: dto.parent_id == null ? null : String(dto.parent_id) }, tx);
+      await this.checkAssignments(tx, companyId, dto);
+      const menu = await this.menus.insert(companyId, { ...toColumns(dto), menu_type: menuType, parent_id: dto.parent_id == null ? null : String(dto.parent_id) }, tx);
+      return this.assign(tx, companyId, menu, dto);
     });
   }
 
@@ -75,7 +77,8 @@ export class MenusService {
         columns.menu_type = menuType;
       }
 
-      return (await this.menus.update(companyId, menu.id, columns, tx))!;
+      await this.checkAssignments(tx, companyId, dto);
+      return this.assign(tx, companyId, (await this.menus.update(companyId, menu.id, columns, tx))!, dto);
     });
   }
 
@@ -89,6 +92,26 @@ export class MenusService {
       if (await this.menus.hasLiveChildren(companyId, menu.id, tx)) throw menuError('deleteWithChildren', id);
       await this.menus.markDeleted(companyId, menu.id, tx);
     });
+  }
+
+  // agent_ids / team_ids: agents and (live) teams of the company.
+  private async checkAssignments(tx: Transaction, companyId: string, dto: UpdateMenuDto): Promise<void> {
+    if (dto.agent_ids) {
+      const [missing] = await this.menus.missingAgents(companyId, dto.agent_ids, tx);
+      if (missing !== undefined) throw menuError('assignedAgentNotFound', missing);
+    }
+    if (dto.team_ids) {
+      const [missing] = await this.menus.missingTeams(companyId, dto.team_ids, tx);
+      if (missing !== undefined) throw menuError('assignedTeamNotFound', missing);
+    }
+  }
+
+  // Replaces the assignments given, and reads the menu again when it did.
+  private async assign(tx: Transaction, companyId: string, menu: MenuRow, dto: UpdateMenuDto): Promise<MenuRow> {
+    if (!dto.agent_ids && !dto.team_ids) return menu;
+    if (dto.agent_ids) await this.menus.setAgents(menu.id, dto.agent_ids, tx);
+    if (dto.team_ids) await this.menus.setTeams(menu.id, dto.team_ids, tx);
+    return (await this.menus.findById(companyId, menu.id, tx))!;
   }
 
   private async existing(tx: Transaction, companyId: string, id: string): Promise<MenuRow> {

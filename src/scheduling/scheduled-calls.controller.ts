@@ -1,8 +1,9 @@
 import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../companies/company-auth.guard';
 import { DueCallDispatcher } from './due-call-dispatcher';
+import { ApiErrors, DispatchResponse } from '../http/openapi';
 
 // For deployments that drive scheduling from outside (a cron job): the same
 // claim as the in-process loop, so both can run without doubles.
@@ -15,6 +16,8 @@ export class ScheduledCallsController {
 
   @Post('dispatch')
   @HttpCode(200)
+  @ApiOkResponse({ type: DispatchResponse })
+  @ApiErrors(401)
   async dispatch(@CurrentCompany() company: AuthenticatedCompany) {
     return { dispatched: await this.dispatcher.dispatchDueCalls(company.id) };
   }

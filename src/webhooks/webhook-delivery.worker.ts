@@ -1,15 +1,15 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError } from '../common/domain-error';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { eventRowOf } from '../events/event-log';
 import { OutgoingEvent, outgoingEvent } from '../events/outgoing-event';
 import { Database } from '../database/database';
-import type { DeliveryAttempt } from './webhook-endpoint';
-import { AttemptOutcome, closeWebhookConnections, postWebhook } from './webhook-sender';
-import { signedHeaders } from './webhook-signing';
-import { SsrfGuard } from './ssrf-guard';
+import { WebhookAttempts } from './webhook-attempts';
+import { closeWebhookConnections } from './webhook-sender';
 
-// Carries out deliveries, in every instance that runs with WEBHOOKS_ENABLED.
+// Carries out the stored deliveries, in every instance that runs with
+// WEBHOOKS_ENABLED: the retries of deliveries whose first attempt failed
+// (the streams, webhook-streams.ts, make every first attempt), the events
+// queued behind them, and deliveries retried through the API.
 //
 // The claim: due pending deliveries of enabled endpoints, oldest first, each
 // only when no earlier delivery (lower seq) of the same endpoint and call is
@@ -20,15 +20,9 @@ import { SsrfGuard } from './ssrf-guard';
 // only if the lease is still ours. An instance killed mid-attempt leaves its
 // lease to expire, and the delivery is attempted again (at least once).
 //
-// After a failed attempt the next one is due after the next step of
-// WEBHOOK_RETRY_SCHEDULE_MS; after the last step the delivery has failed.
-// A Retry-After on 429/503 is honoured between that step's delay and the
-// following step's (it can lengthen the wait up to the next step, never
-// shorten it). 410 Gone fails the delivery and disables the endpoint.
-//
-// Wakes when this instance created deliveries or was asked to (a retry, an
-// endpoint enabled), when an attempt finished, when a retry falls due, and
-// polls every POLL_MS for the rest (other instances' deliveries).
+// Wakes when a stream stored deliveries to retry or was asked to (a retry,
+// an endpoint enabled), when an attempt finished, when a retry falls due,
+// and polls every POLL_MS for the rest (other instances' deliveries).
 export const POLL_MS = 500;
 const CONCURRENCY = 256; // attempts in flight per instance
 const PER_ENDPOINT = 64; // of them, to one endpoint: a hanging receiver cannot take every slot
@@ -71,8 +65,6 @@ const RECORD = `UPDATE webhook_deliveries d
   FROM unnest($1::bigint[], $2::timestamptz[], $3::jsonb[], $4::text[], $5::float8[]) AS r(id, lease, attempt, status, delay)
  WHERE d.id = ANY($1::bigint[]) AND d.id = r.id AND d.lease_until = r.lease`;
 
-const DISABLE = `UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $2, updated_at = now() WHERE id = $1 AND status = 'enabled'`;
-
 interface ClaimedDelivery {
   id: string;
   endpoint_id: string;
@@ -111,13 +103,11 @@ interface Outcome {
 }
 
 @Injectable()
-export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('WebhookDelivery');
-  private readonly schedule: number[];
-  private readonly leaseMs: number;
   private readonly inFlight = new Map<string, number>(); // endpoint → attempts in flight
   private running = 0;
-  private readonly attempts = new Set<Promise<void>>();
+  private readonly inProgress = new Set<Promise<void>>();
   private enabled = false;
   private stopped = false;
   private pumping = false;
@@ -132,14 +122,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
 
   constructor(
     private readonly db: Database,
-    private readonly guard: SsrfGuard,
+    private readonly attempts: WebhookAttempts,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {
-    this.schedule = config.WEBHOOK_RETRY_SCHEDULE_MS.split(',').map(Number);
-    // Longer than any attempt can take (the guard's DNS and the request
-    // share one deadline), with room to record its outcome.
-    this.leaseMs = config.WEBHOOK_TIMEOUT_MS * 2 + 2000;
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.WEBHOOKS_ENABLED) return;
@@ -155,7 +140,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     clearInterval(this.poller);
     for (const timer of this.timers) clearTimeout(timer);
     // Attempts in flight end within their timeout; their outcome is recorded.
-    await Promise.allSettled([...this.attempts]);
+    await Promise.allSettled([...this.inProgress]);
+  }
+
+  // After every attempt of the streams ended too (their own shutdown hook).
+  onApplicationShutdown(): void {
     closeWebhookConnections();
   }
 
@@ -188,7 +177,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
           // of the database can only make an attempt happen twice.
           const claimed = await this.db.transaction(async (tx) => {
             tx.defer(`SET LOCAL synchronous_commit = off`);
-            return tx.query<ClaimedDelivery>(CLAIM, [room, this.leaseMs, saturated]);
+            return tx.query<ClaimedDelivery>(CLAIM, [room, this.attempts.leaseMs, saturated]);
           });
           for (const delivery of claimed) this.start(delivery);
           if (claimed.length < room) break;
@@ -211,44 +200,17 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         const left = (this.inFlight.get(delivery.endpoint_id) ?? 1) - 1;
         if (left === 0) this.inFlight.delete(delivery.endpoint_id);
         else this.inFlight.set(delivery.endpoint_id, left);
-        this.attempts.delete(attempt);
+        this.inProgress.delete(attempt);
         this.wake();
       });
-    this.attempts.add(attempt);
+    this.inProgress.add(attempt);
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    const startedAt = new Date();
-    const started = performance.now();
-    const timeoutMs = this.config.WEBHOOK_TIMEOUT_MS;
-    let outcome: AttemptOutcome;
-    try {
-      // The guard again, against what the host resolves to now; the request
-      // connects to the address it checked.
-      const target = await withDeadline(this.guard.check(delivery.url), timeoutMs);
-      const secrets = delivery.previous_secret ? [delivery.secret, delivery.previous_secret] : [delivery.secret];
-      const event = eventOf(delivery);
-      const body = JSON.stringify(event);
-      const headers = signedHeaders(secrets, event.id, Math.floor(Date.now() / 1000), body);
-      outcome = await postWebhook(target, headers, body, Math.max(1, timeoutMs - (performance.now() - started)));
-    } catch (error) {
-      const message = error instanceof DomainError ? `refused: ${error.message}` : error instanceof DeadlineError ? `timed out after ${timeoutMs} ms` : String(error);
-      outcome = { statusCode: null, error: message, retryAfterMs: null };
-    }
-    const attempt: DeliveryAttempt = { at: startedAt.toISOString(), status_code: outcome.statusCode, error: outcome.error, duration_ms: Math.round(performance.now() - started) };
-    const made = delivery.attempts + 1;
-    const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode <= 299;
-    const gone = outcome.statusCode === 410;
-    const delay = ok || gone ? null : retryDelay(this.schedule, made, outcome);
-    const status = ok ? 'succeeded' : delay === null ? 'failed' : 'pending';
-    // Disabled before the delivery is recorded as failed: the call's next
-    // delivery, claimable once this one has failed, finds the endpoint off.
-    if (gone) {
-      await this.db.query(DISABLE, [delivery.endpoint_id, `the receiver answered 410 Gone at ${attempt.at}`]);
-      this.logger.warn({ message: 'a webhook endpoint answered 410 Gone: disabled', endpointId: delivery.endpoint_id });
-    }
-    await this.record({ id: delivery.id, lease: delivery.lease, attempt: JSON.stringify([attempt]), status, delay: delay ?? 0 });
-    if (delay !== null && delay < POLL_MS) this.wakeIn(delay);
+    const target = { endpointId: delivery.endpoint_id, url: delivery.url, secret: delivery.secret, previousSecret: delivery.previous_secret };
+    const result = await this.attempts.make(target, eventOf(delivery), delivery.attempts + 1);
+    await this.record({ id: delivery.id, lease: delivery.lease, attempt: JSON.stringify([result.attempt]), status: result.status, delay: result.delayMs });
+    if (result.status === 'pending') this.wakeIn(result.delayMs);
   }
 
   private record(outcome: Outcome): Promise<void> {
@@ -279,7 +241,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  private wakeIn(ms: number): void {
+  // Deliveries fall due in `ms` (sooner than the next poll, or it finds them).
+  wakeIn(ms: number): void {
+    if (!this.enabled || this.stopped || ms >= POLL_MS) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.wake();
@@ -287,25 +251,4 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     timer.unref();
     this.timers.add(timer);
   }
-}
-
-// The wait before the next attempt after `made` attempts, or null when the
-// schedule is used up. A Retry-After on 429/503 counts between this step's
-// delay and the next step's.
-export function retryDelay(schedule: readonly number[], made: number, outcome: Pick<AttemptOutcome, 'statusCode' | 'retryAfterMs'>): number | null {
-  const step = schedule[made - 1];
-  if (step === undefined) return null;
-  if (outcome.retryAfterMs !== null && (outcome.statusCode === 429 || outcome.statusCode === 503)) {
-    const cap = Math.max(step, schedule[made] ?? step);
-    return Math.min(Math.max(outcome.retryAfterMs, step), cap);
-  }
-  return step;
-}
-
-class DeadlineError extends Error {}
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DeadlineError()), ms)));
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBasicAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CompanyAuthGuard, CurrentCompany } from '../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../companies/company-auth.guard';
+import { parseIdOrderedPage } from '../common/list-query';
 import { parsePage, setPagingHeaders } from '../common/paging';
+import { ApiErrors, ApiPagedList, SecretResponse, WebhookDeliveryResponse } from '../http/openapi';
 import { CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookEndpointResponse } from './dto/webhook-endpoint.dto';
 import { presentDelivery, presentEndpoint } from './webhook-endpoint';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
@@ -17,16 +19,15 @@ export class WebhookEndpointsController {
 
   @Post()
   @ApiCreatedResponse({ type: WebhookEndpointResponse, description: 'The secret is shown here and on rotation only' })
+  @ApiErrors(400, 401)
   async create(@CurrentCompany() company: AuthenticatedCompany, @Body() body: CreateWebhookEndpointDto) {
     return presentEndpoint(await this.webhooks.create(company.id, body), true);
   }
 
   @Get()
-  @ApiOkResponse({ type: [WebhookEndpointResponse], description: 'Ordered by id; paged (headers total, per-page, Link)' })
-  @ApiQuery({ name: 'page', required: false, type: Number })
-  @ApiQuery({ name: 'per', required: false, type: Number, description: '1 to 100 (default 100)' })
+  @ApiPagedList(WebhookEndpointResponse, { description: 'By id', idOrdered: true })
   async list(@CurrentCompany() company: AuthenticatedCompany, @Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
-    const page = parsePage(query);
+    const page = parseIdOrderedPage(query);
     const [endpoints, total] = await this.webhooks.list(company.id, page.offset, page.per);
     setPagingHeaders(req, res, page, total);
     return endpoints.map((e) => presentEndpoint(e));
@@ -34,32 +35,38 @@ export class WebhookEndpointsController {
 
   @Get(':id')
   @ApiOkResponse({ type: WebhookEndpointResponse })
+  @ApiErrors(401, 404)
   async get(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string) {
     return presentEndpoint(await this.webhooks.get(company.id, id));
   }
 
   @Patch(':id')
   @ApiOkResponse({ type: WebhookEndpointResponse })
+  @ApiErrors(400, 401, 404)
   async update(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string, @Body() body: UpdateWebhookEndpointDto) {
     return presentEndpoint(await this.webhooks.update(company.id, id, body));
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiErrors(401, 404)
   async delete(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string): Promise<void> {
     await this.webhooks.delete(company.id, id);
   }
 
   @Post(':id/rotate_secret')
   @HttpCode(200)
+  @ApiOkResponse({ type: SecretResponse, description: 'The new secret; the old one keeps signing for 24 hours' })
+  @ApiErrors(401, 404)
   async rotateSecret(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string) {
     return { secret: await this.webhooks.rotateSecret(company.id, id) };
   }
 
   @Get(':id/deliveries')
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'succeeded', 'failed'] })
-  @ApiQuery({ name: 'page', required: false, type: Number })
-  @ApiQuery({ name: 'per', required: false, type: Number, description: '1 to 100 (default 100)' })
+  @ApiPagedList(WebhookDeliveryResponse, { description: 'Newest first, each with its attempts' })
+  @ApiErrors(404)
   async deliveries(
     @CurrentCompany() company: AuthenticatedCompany,
     @Param('id') id: string,
@@ -75,6 +82,8 @@ export class WebhookEndpointsController {
 
   @Post(':id/deliveries/:deliveryId/retry')
   @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'One more attempt now' })
+  @ApiErrors(401, 404)
   async retry(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<void> {
     await this.webhooks.retryDelivery(company.id, id, deliveryId);
   }

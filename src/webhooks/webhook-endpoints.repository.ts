@@ -19,9 +19,9 @@ export class WebhookEndpointsRepository {
 
   // A new endpoint starts at the log's current end: its cursor is the
   // oldest transaction still running (every row below it has been passed),
-  // and the relay leaves out the rows its start snapshot shows as committed
-  // (webhook-relay.ts): it gets every event committed from now on, never an
-  // older one.
+  // and its stream leaves out the rows its start snapshot shows as committed
+  // (endpoint-stream.ts): it gets every event committed from now on, never
+  // an older one.
   async insert(companyId: string, columns: { url: string; event_types: string[]; description: string | null; secret: string }): Promise<WebhookEndpointRow> {
     const [row] = await this.db.query<WebhookEndpointRow>(
       `INSERT INTO webhook_endpoints (company_id, url, event_types, description, secret, cursor_tx, cursor_id, start_snapshot)
@@ -78,7 +78,7 @@ export class WebhookEndpointsRepository {
   async deliveries(companyId: string, endpointId: string, status: DeliveryStatus | null, offset: number, limit: number): Promise<[WebhookDeliveryRow[], number]> {
     const where = `company_id = $1 AND endpoint_id = $2 AND ($3::text IS NULL OR status = $3)`;
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query<WebhookDeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE ${where} ORDER BY id DESC LIMIT $4 OFFSET $5`, [companyId, endpointId, status, limit, offset]),
+      this.db.query<WebhookDeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE ${where} ORDER BY event_tx DESC, event_row DESC LIMIT $4 OFFSET $5`, [companyId, endpointId, status, limit, offset]),
       this.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM webhook_deliveries WHERE ${where}`, [companyId, endpointId, status]),
     ]);
     return [rows, total];

@@ -8,7 +8,7 @@ import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { webhookError } from './webhook-errors';
 import { newWebhookSecret } from './webhook-signing';
 import { WebhookDeliveryWorker } from './webhook-delivery.worker';
-import { WebhookRelay } from './webhook-relay';
+import { WebhookStreams } from './webhook-streams';
 
 // After a rotation the old secret signs beside the new one this long.
 export const ROTATION_OVERLAP_HOURS = 24;
@@ -21,13 +21,13 @@ export class WebhookEndpointsService {
     private readonly endpoints: WebhookEndpointsRepository,
     private readonly guard: SsrfGuard,
     private readonly worker: WebhookDeliveryWorker,
-    private readonly relay: WebhookRelay,
+    private readonly streams: WebhookStreams,
   ) {}
 
   async create(companyId: string, dto: CreateWebhookEndpointDto): Promise<WebhookEndpointRow> {
     const url = await this.checkedUrl(dto.url);
     const endpoint = await this.endpoints.insert(companyId, { url, event_types: eventTypes(dto.event_types), description: dto.description ?? null, secret: newWebhookSecret() });
-    this.relay.subscribe(companyId);
+    this.streams.subscribe();
     return endpoint;
   }
 
@@ -52,7 +52,7 @@ export class WebhookEndpointsService {
       status: dto.status,
     });
     if (!endpoint) throw webhookError('notFound', id);
-    if (endpoint.status === 'enabled') this.relay.subscribe(companyId);
+    this.streams.subscribe(); // a stream taken, or dropped, now
     if (dto.status === 'enabled') this.worker.wake();
     return endpoint;
   }

@@ -1,7 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { blockedRange } from './blocked-addresses';
-import { retryDelay } from './webhook-delivery.worker';
-import { endedBefore } from './webhook-relay';
+import { retryDelay } from './webhook-attempts';
 import { parseRetryAfter } from './webhook-sender';
 import { newWebhookSecret, signedHeaders } from './webhook-signing';
 
@@ -75,14 +74,5 @@ describe('the retry schedule', () => {
     expect(parseRetryAfter(new Date(Date.now() + 10_000).toUTCString())).toBeGreaterThan(8000);
     expect(parseRetryAfter('soon')).toBeNull();
     expect(parseRetryAfter(undefined)).toBeNull();
-  });
-});
-
-describe('a new endpoint\'s start snapshot', () => {
-  it('leaves out the transactions that had ended when it was created, not those still running or later', () => {
-    const snapshot = '100:110:100,103,107';
-    expect(['5', '99', '101', '102', '109'].map((tx) => endedBefore(snapshot, tx))).toEqual([true, true, true, true, true]);
-    expect(['100', '103', '107', '110', '5000'].map((tx) => endedBefore(snapshot, tx))).toEqual([false, false, false, false, false]);
-    expect(endedBefore('100:100:', '100')).toBe(false);
   });
 });

@@ -41,14 +41,14 @@ export class TestApp {
     await this.app.close();
   }
 
-  async request<T = any>(method: string, url: string, options: { body?: unknown; auth?: string | TestCompany; headers?: Record<string, string>; rawBody?: string } = {}): Promise<TestResponse<T>> {
+  async request<T = any>(method: string, url: string, options: { body?: unknown; auth?: string | TestCompany; headers?: Record<string, string>; rawBody?: string; remoteAddress?: string } = {}): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const auth = typeof options.auth === 'string' ? options.auth : options.auth?.auth;
     if (auth) headers.authorization = auth;
     let payload: string | undefined = options.rawBody;
     if (options.body !== undefined) payload = JSON.stringify(options.body);
     if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-    const response = await this.app.inject({ method: method as 'GET', url, headers, payload });
+    const response = await this.app.inject({ method: method as 'GET', url, headers, payload, remoteAddress: options.remoteAddress });
     let body: unknown = response.body;
     if ((response.headers['content-type'] ?? '').toString().includes('json') && response.body.length > 0) body = JSON.parse(response.body);
     return { status: response.statusCode, body: body as T, headers: response.headers as TestResponse['headers'] };

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CompanyAuthGuard, CurrentCompany } from '../../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../../companies/company-auth.guard';
@@ -11,6 +11,9 @@ import { parseEventRequest } from './call-event.request';
 import { presentAnswer } from './call.presenter';
 import { isBody } from './create-call.request';
 
+import { ApiErrors } from '../../http/openapi';
+import { CallEventRequest, CallResponse, LifecycleTableResponse, RescheduleRequest } from './call.schema';
+
 @ApiTags('call lifecycle')
 @Controller('apps/api/v1')
 export class CallEventsController {
@@ -20,7 +23,9 @@ export class CallEventsController {
   @HttpCode(200)
   @ApiBasicAuth()
   @UseGuards(CompanyAuthGuard)
-  @ApiBody({ schema: { type: 'object', example: { type: 'assign', agent_email: 'alice@demo.example', event_id: 'evt-123' } } })
+  @ApiBody({ type: CallEventRequest, examples: { assign: { value: { type: 'assign', agent_email: 'alice@demo.example', event_id: 'evt-123' } } } })
+  @ApiOkResponse({ type: CallResponse, description: 'The call as the event left it' })
+  @ApiErrors(400, 401, 404, 409)
   async apply(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const { answer, replayed } = await this.lifecycle.applyEvent(parseEventRequest(company.id, id, body));
     if (replayed) void reply.header('idempotent-replayed', 'true');
@@ -31,7 +36,9 @@ export class CallEventsController {
   @Patch('calls/:id')
   @ApiBasicAuth()
   @UseGuards(CompanyAuthGuard)
-  @ApiBody({ schema: { type: 'object', example: { scheduled_at: '2030-01-01T10:00:00Z' } } })
+  @ApiBody({ type: RescheduleRequest })
+  @ApiOkResponse({ type: CallResponse })
+  @ApiErrors(400, 401, 404, 409)
   async reschedule(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string, @Body() body: unknown) {
     if (!isBody(body)) throw callError('bodyNotObject');
     const other = Object.keys(body).find((key) => key !== 'scheduled_at');
@@ -42,6 +49,7 @@ export class CallEventsController {
 
   // The machine itself, as data: public, like the documentation it feeds.
   @Get('call-lifecycle')
+  @ApiOkResponse({ type: LifecycleTableResponse })
   table() {
     return lifecycleTable();
   }

@@ -1,3 +1,4 @@
+import { parseInstant } from '../../common/list-query';
 import { parsePage, Page } from '../../common/paging';
 import { callError } from '../call-errors';
 import type { CallListFilter, SortColumn } from '../calls.repository';
@@ -50,11 +51,7 @@ function instant(query: Record<string, unknown>, field: string, bound: 'from' | 
   const nested = query[field];
   const raw = query[name] ?? (nested && typeof nested === 'object' ? (nested as Record<string, unknown>)[bound] : undefined);
   if (raw === undefined || raw === '') return undefined;
-  const m = typeof raw === 'string' ? /^(\d{4})-(\d{2})-(\d{2})([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(raw) : null;
-  // Without a zone a time is UTC, never the server's local time.
-  const date = m ? new Date(m[4] && !m[5] ? `${raw}Z` : (raw as string)) : null;
-  // new Date() rolls 2025-02-30 over to March 2: the day must exist.
-  const realDay = m !== null && +m[2] >= 1 && +m[2] <= 12 && +m[3] >= 1 && +m[3] <= new Date(Date.UTC(+m[1], +m[2], 0)).getUTCDate();
-  if (!date || Number.isNaN(date.getTime()) || !realDay) throw callError('listDateTime', name);
+  const date = typeof raw === 'string' ? parseInstant(raw) : null;
+  if (!date) throw callError('listDateTime', name);
   return date;
 }

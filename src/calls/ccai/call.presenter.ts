@@ -1,4 +1,4 @@
-import type { CallViewRow } from '../call-view';
+import type { CallViewRow, TransferJson } from '../call-view';
 import type { RecordedAnswer } from '../lifecycle/call-locks';
 import { MenuPath, presentMenuPath } from '../../menus/menu.presenter';
 
@@ -42,20 +42,11 @@ export function presentCall(row: CallViewRow) {
     support_number: row.support_number,
     selected_menu: row.selected_menu,
     menu_path: presentMenuPath(row.menu_path),
-    agent_info: row.agent_info,
+    agent_info: agentRef(row.agent_info),
     end_user: row.end_user,
     photos: [] as unknown[],
     videos: [] as unknown[],
-    transfers: row.transfers.map((t) => ({
-      id: t.id,
-      status: t.status,
-      fail_reason: t.fail_reason,
-      created_at: iso(t.created_at),
-      from_menu: presentMenuPath(t.from_menu as MenuPath | null),
-      to_menu: presentMenuPath(t.to_menu as MenuPath | null),
-      from_agent: t.from_agent,
-      to_agent: t.to_agent,
-    })),
+    transfers: row.transfers.map((t) => presentTransfer(t, row, now)),
     participants: row.participants.map((p) => ({
       id: p.id,
       type: p.type,
@@ -75,6 +66,64 @@ export function presentCall(row: CallViewRow) {
     outbound_number: row.outbound_number,
     deflection_details: row.deflection_details,
     updated_at: iso(row.updated_at),
+  };
+}
+
+// A transfer as the Apps API (from_menu, to_menu) and CCAI's call records
+// (the rest) read it. An agent transfer is assigned when it opens and
+// connected when it completes; a menu transfer is never assigned to an agent
+// here. wait_duration runs from the request to the connection (or the
+// failure), call_duration from the connection to the call's end.
+function presentTransfer(t: TransferJson, call: CallViewRow, now: number) {
+  const fromMenu = presentMenuPath(t.from_menu as MenuPath | null);
+  const toMenu = presentMenuPath(t.to_menu as MenuPath | null);
+  const updatedAt = t.updated_at ?? t.created_at;
+  const connectedAt = t.status === 'transferred' ? updatedAt : null;
+  return {
+    id: t.id,
+    status: t.status,
+    fail_reason: t.fail_reason,
+    created_at: iso(t.created_at),
+    assigned_at: t.to_agent ? iso(t.created_at) : null,
+    connected_at: iso(connectedAt),
+    updated_at: iso(updatedAt),
+    wait_duration: t.status === 'transferring' ? seconds(t.created_at, null, now) : seconds(t.created_at, updatedAt, now),
+    call_duration: connectedAt === null ? null : seconds(connectedAt, call.ends_at, now),
+    deflection: null,
+    answer_type_path: null,
+    from_menu: fromMenu,
+    to_menu: toMenu,
+    from_menu_path: fromMenu,
+    to_menu_path: toMenu === null ? null : toMenu.name,
+    from_agent: agentRef(t.from_agent as AgentInfo | null),
+    to_agent: agentRef(t.to_agent as AgentInfo | null),
+    from_queue_priority_level: null,
+    to_queue_priority_level: null,
+  };
+}
+
+interface AgentInfo {
+  id: number;
+  name: string;
+  last_name: string;
+  first_name: string;
+  agent_number: string | number | null;
+  avatar_url: string | null;
+}
+
+// agent_info as CCAI's call records carry it: agent_number an integer
+// (agent numbers are 1 to 15 digits: exact as a JSON number).
+function agentRef(agent: Record<string, unknown> | AgentInfo | null) {
+  if (agent === null) return null;
+  const a = agent as unknown as AgentInfo;
+  const number = a.agent_number === null || a.agent_number === undefined || a.agent_number === '' ? null : Number(a.agent_number);
+  return {
+    id: Number(a.id),
+    name: a.name,
+    last_name: a.last_name,
+    first_name: a.first_name,
+    agent_number: number !== null && Number.isSafeInteger(number) ? number : null,
+    avatar_url: a.avatar_url,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiBasicAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CompanyAuthGuard, CurrentCompany } from '../../companies/company-auth.guard';
 import type { AuthenticatedCompany } from '../../companies/company-auth.guard';
@@ -16,6 +16,9 @@ import { IdempotencyService } from './idempotency.service';
 // as raw JSON into the engine's commands (create-call.request.ts): the
 // contract fixes the order of checks and their messages, which a DTO's
 // validation would not keep.
+import { ApiErrors } from '../../http/openapi';
+import { CallLogEntryResponse, CallResponse, CompletePendingCallRequest, CreateCallRequest, CustomerFlagsRequest, CustomerFlagsResponse, PendingCallResponse } from './call.schema';
+
 @ApiTags('calls')
 @ApiBasicAuth()
 @UseGuards(CompanyAuthGuard)
@@ -29,8 +32,11 @@ export class CallsController {
   ) {}
 
   @Post('calls')
-  @ApiBody({ schema: { type: 'object', example: { call_type: 'Voice Inbound (API)', menu_id: 9, end_user_number: '+1 859-657-9625', lang: 'en' } } })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiBody({ type: CreateCallRequest, examples: { inbound: { value: { call_type: 'Voice Inbound (API)', menu_id: 9, end_user_number: '+1 859-657-9625', lang: 'en' } } } })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key and body within 24 hours answers the first answer again' })
+  @ApiCreatedResponse({ type: CallResponse })
+  @ApiAcceptedResponse({ type: PendingCallResponse, description: 'The number to dial is ambiguous: a pending request for the agent to complete' })
+  @ApiErrors(400, 401, 409, 415, 422)
   async create(@CurrentCompany() company: AuthenticatedCompany, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const create = async () => answer(await this.creation.create(parseCreateCall(company.id, body, key ?? null)));
     if (key === undefined) {
@@ -45,34 +51,47 @@ export class CallsController {
   }
 
   @Get('calls/:id')
+  @ApiOkResponse({ type: CallResponse })
+  @ApiErrors(401, 404)
   async get(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string) {
     return presentCall(await this.reads.get(company.id, id));
   }
 
   @Get('calls/:id/events')
+  @ApiOkResponse({ type: [CallLogEntryResponse], description: "The call's event log, oldest first" })
+  @ApiErrors(401, 404)
   events(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string) {
     return this.reads.events(company.id, id);
   }
 
   @Get('calls/:id/customer_flag')
+  @ApiOkResponse({ type: CustomerFlagsResponse })
+  @ApiErrors(401, 404)
   customerFlag(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string) {
     return this.flags.get(company.id, id);
   }
 
   @Patch('calls/:id/customer_flag')
-  @ApiBody({ schema: { type: 'object', example: { verified_customer: true, bad_actor: false, repeat_customer: true } } })
+  @ApiBody({ type: CustomerFlagsRequest })
+  @ApiOkResponse({ type: CustomerFlagsResponse })
+  @ApiErrors(400, 401, 404)
   updateCustomerFlag(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string, @Body() body: unknown) {
     return this.flags.update(parseCustomerFlags(company.id, id, body));
   }
 
   @Get('pending_calls')
+  @ApiQuery({ name: 'agent_email', required: false })
+  @ApiOkResponse({ type: [PendingCallResponse] })
+  @ApiErrors(400, 401)
   pendingCalls(@CurrentCompany() company: AuthenticatedCompany, @Query('agent_email') agentEmail: unknown) {
     if (agentEmail !== undefined && agentEmail !== null && agentEmail !== '' && typeof agentEmail !== 'string') throw callError('pendingAgentEmailNotString');
     return this.creation.listPending(company.id, typeof agentEmail === 'string' && agentEmail !== '' ? agentEmail : null);
   }
 
   @Post('pending_calls/:id/complete')
-  @ApiBody({ schema: { type: 'object', example: { outbound_number: '+17608675309' } } })
+  @ApiBody({ type: CompletePendingCallRequest })
+  @ApiCreatedResponse({ type: CallResponse })
+  @ApiErrors(400, 401, 404)
   async completePending(@CurrentCompany() company: AuthenticatedCompany, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = answer(await this.creation.completePending(parseCompletePendingCall(company.id, id, body)));
     void reply.status(result.status);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DomainError } from '../../common/domain-error';
 import { Database } from '../../database/database';
-import { httpStatusOf } from '../../http/error-statuses';
+import { errorBodyOf, httpStatusOf } from '../../http/error-statuses';
 import { callError } from '../call-errors';
 
 export interface IdempotentResult {
@@ -55,7 +55,7 @@ export class IdempotencyService {
     } catch (error) {
       const status = error instanceof DomainError ? httpStatusOf(error) : undefined;
       if (status !== undefined && status < 500) {
-        await this.complete(companyId, key, status, { message: (error as DomainError).message });
+        await this.complete(companyId, key, status, errorBodyOf(error as DomainError, status));
       } else {
         // Nothing was done (no call recorded on the key): let a retry run.
         await this.db.query(`DELETE FROM idempotency_keys WHERE company_id = $1 AND key = $2 AND call_id IS NULL`, [companyId, key]).catch(() => undefined);

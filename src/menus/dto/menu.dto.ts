@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AgentRefResponse, TeamResponse } from '../../teams/dto/team.dto';
 import { Omittable, Satisfies } from '../../common/validation';
 import { ISO_639_1 } from '../../common/languages';
 import { validateBusinessHours, WEEKDAYS } from '../business-hours';
@@ -102,6 +103,24 @@ export class CreateMenuDto {
   @IsOptional()
   @Satisfies(validateBusinessHours)
   business_hours?: BusinessHours | null;
+
+  @ApiPropertyOptional({ type: [Number], description: "Agents who answer the menu's queue (replaces them on PATCH)" })
+  @Omittable()
+  @Max(Number.MAX_SAFE_INTEGER, { each: true, message: 'agent_ids must be an array of agent ids' })
+  @Min(1, { each: true, message: 'agent_ids must be an array of agent ids' })
+  @IsInt({ each: true, message: 'agent_ids must be an array of agent ids' })
+  @ArrayMaxSize(10000, { message: 'agent_ids may hold at most 10000 ids' })
+  @IsArray({ message: 'agent_ids must be an array of agent ids' })
+  agent_ids?: number[];
+
+  @ApiPropertyOptional({ type: [Number], description: "Teams whose agents answer the menu's queue (replaces them on PATCH)" })
+  @Omittable()
+  @Max(Number.MAX_SAFE_INTEGER, { each: true, message: 'team_ids must be an array of team ids' })
+  @Min(1, { each: true, message: 'team_ids must be an array of team ids' })
+  @IsInt({ each: true, message: 'team_ids must be an array of team ids' })
+  @ArrayMaxSize(10000, { message: 'team_ids may hold at most 10000 ids' })
+  @IsArray({ message: 'team_ids must be an array of team ids' })
+  team_ids?: number[];
 }
 
 // Any field but id; `parent_id: null` makes a root. Fields that cannot be
@@ -122,6 +141,25 @@ export class MenuResponse {
   @ApiProperty({ enum: RECORDING_OPTIONS }) recording_option: RecordingOption;
   @ApiProperty({ type: BusinessHoursDoc, nullable: true }) business_hours: BusinessHoursDoc | null;
   @ApiProperty({ description: 'Deleted menus stay for the calls that point at them' }) deleted: boolean;
+  @ApiProperty({ type: () => [AgentAssignmentResponse] }) agent_assignments: AgentAssignmentResponse[];
+  @ApiProperty({ type: () => [TeamAssignmentResponse] }) team_assignments: TeamAssignmentResponse[];
+  @ApiProperty({ description: 'Distinct agents answering the queue, directly or through a team' }) agents_count: number;
+}
+
+export class AgentAssignmentResponse {
+  @ApiProperty({ type: AgentRefResponse }) assignee: AgentRefResponse;
+  @ApiProperty({ example: 'agent' }) group_type: string;
+  @ApiProperty({ example: 'voice_call' }) channel_type: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Always null: no queue levels' }) queue_level: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Always null: every language of the menu' }) lang: string | null;
+}
+
+export class TeamAssignmentResponse {
+  @ApiProperty({ type: TeamResponse }) team: TeamResponse;
+  @ApiProperty({ example: 'team' }) group_type: string;
+  @ApiProperty({ example: 'voice_call' }) channel_type: string;
+  @ApiProperty({ type: String, nullable: true }) queue_level: string | null;
+  @ApiProperty({ type: String, nullable: true }) lang: string | null;
 }
 
 export class MenuTreeNodeResponse extends MenuResponse {

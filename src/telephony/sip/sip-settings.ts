@@ -45,6 +45,5 @@ export function sipSettingsFrom(config: AppConfig, binary: string | null = findB
   }
   const [host, port] = config.SIP_LISTEN.split(':');
   const range = rtpPortRange(config.SIP_RTP_PORTS);
-  if (typeof range === 'string') throw new SipStartupError(range);
   return { enabled: true, binary, listen: { host, port: Number(port) }, rtpPorts: range, stateDir: resolve(config.SWITCHBOARD_DATA_DIR, 'sip'), rtpTimeoutSeconds: 10, silenceMs: 60_000 };
 }
