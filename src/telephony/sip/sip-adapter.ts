@@ -153,7 +153,10 @@ export class SipAdapter implements VoiceProviderAdapter {
     if (leg.ended) throw new Error(`leg ${legId} has ended`);
     this.clearPrompt(leg);
     const [found, switched] = await this.run({ command: 'uafind', params: leg.aor }, { command: 'ausrc', params: `aufile,${file}` });
-    if (!found.ok || /fail|no such/i.test(switched.data)) throw new Error(`the SIP user agent could not play prompt ${promptId}: ${oneLine(switched.data) || 'no such leg'}`);
+    if (!found.ok || /fail|no such/i.test(switched.data)) {
+      void this.armSilence(leg).catch(() => undefined); // whatever it played before runs out otherwise
+      throw new Error(`the SIP user agent could not play prompt ${promptId}: ${oneLine(switched.data) || 'no such leg'}`);
+    }
     const timer = setTimeout(() => {
       if (leg.playing?.timer !== timer || leg.ended) return;
       leg.playing = undefined;
