@@ -50,6 +50,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
     LOG_LEVEL: 'error',
     DB_POOL_SIZE: POOL_SIZE,
     SCHEDULER_ENABLED: 'false',
+    SIP_ENABLED: 'false', // the benchmarks dial no SIP; two instances would share its port
     ...env,
   };
   const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, MAIN], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,6 +7,8 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
 
+const RTP_PORTS = /^([1-9]\d{0,4})-([1-9]\d{0,4})$/;
+
 // The service's whole configuration: read from the environment once at
 // start-up, validated here, then passed around typed.
 export class AppConfig {
@@ -195,13 +197,43 @@ export class AppConfig {
   @Min(0, { message: 'SIMULATOR_MEDIA_TIMEOUT_MS must be a whole number from 0 to 600000' })
   @Max(600000, { message: 'SIMULATOR_MEDIA_TIMEOUT_MS must be a whole number from 0 to 600000' })
   SIMULATOR_MEDIA_TIMEOUT_MS = 10000;
+
+  // The SIP user agent (baresip). Unset: on when its binary is found; true
+  // without the binary is a start-up error.
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean({ message: 'SIP_ENABLED must be true or false' })
+  SIP_ENABLED?: boolean;
+
+  // Where it takes SIP over UDP (it also binds the next port): an IPv4
+  // address of this host (baresip binds to an address, not 0.0.0.0) and a port.
+  @Matches(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}:([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-4])$/, {
+    message: 'SIP_LISTEN must be an IPv4 address and a port from 1 to 65534, e.g. 127.0.0.1:5070',
+  })
+  SIP_LISTEN = '127.0.0.1:5070';
+
+  // The UDP ports its RTP (and RTCP) may use.
+  @Matches(RTP_PORTS, { message: 'SIP_RTP_PORTS must be a range of UDP ports such as 10000-10999' })
+  @Satisfies((value) => (RTP_PORTS.test(String(value)) ? rtpPortsProblem(String(value)) : null))
+  SIP_RTP_PORTS = '10000-10999';
+}
+
+// The low and high port of SIP_RTP_PORTS (validated).
+export function rtpPortRange(value: string): { low: number; high: number } {
+  const [low, high] = value.split('-').map(Number);
+  return { low, high };
+}
+
+function rtpPortsProblem(value: string): string | null {
+  const { low, high } = rtpPortRange(value);
+  return low >= 1024 && high <= 65535 && low < high ? null : 'SIP_RTP_PORTS must be a range of UDP ports from 1024 to 65535 with at least two ports, e.g. 10000-10999';
 }
 
 export class ConfigError extends Error {}
 
 // Reads and validates the environment; throws ConfigError with every problem.
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.keys(new AppConfig()).concat('DATABASE_URL', 'SWITCHBOARD_ADMIN_TOKEN', 'SWITCHBOARD_EMBEDDED_PG_BIN_DIR', 'PUBLIC_URL');
+  const known = Object.keys(new AppConfig()).concat('DATABASE_URL', 'SWITCHBOARD_ADMIN_TOKEN', 'SWITCHBOARD_EMBEDDED_PG_BIN_DIR', 'PUBLIC_URL', 'SIP_ENABLED');
   const raw: Record<string, unknown> = {};
   for (const key of known) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });

@@ -26,7 +26,8 @@ export interface SpawnedService {
 
 export async function spawnService(env: Record<string, string | undefined>, port?: number): Promise<SpawnedService> {
   const listen = port ?? (await freePort());
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', PORT: String(listen), ...env };
+  // SIP off unless a test asks: instances on one machine would share its port.
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', PORT: String(listen), SIP_ENABLED: 'false', ...env };
   for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
