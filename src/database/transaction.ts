@@ -18,7 +18,7 @@ import { PgClient, inOneWrite, prepareValue, statementName } from './pg-adapter'
 // - `Transaction.run` sends BEGIN with the first statement, and COMMIT (with
 //   whatever is still deferred) when the work returns, unless it committed.
 // - `afterCommit` registers work that runs only once the COMMIT succeeded
-//   (a wake-up of the outgoing-events relay, say); on a rollback it is
+//   (a wake-up of the event readers, say); on a rollback it is
 //   dropped — also when a group of events is rolled back and its events are
 //   then applied one by one, each in a transaction of its own.
 //
