@@ -29,8 +29,8 @@ import type { AttemptResult, WebhookAttempts } from './webhook-attempts';
 // oldest transaction still running, so no row can appear later behind the
 // cursor; minus the endpoint's start snapshot (the events committed before
 // it was created) and the types it did not subscribe to.
-export const PER_ENDPOINT = Number(process.env.X_PER ?? 64); // attempts in flight to one endpoint from one instance
-const WINDOW = Number(process.env.X_WINDOW ?? 2000); // events read and not yet written, per endpoint
+export const PER_ENDPOINT = 64; // attempts in flight to one endpoint from one instance
+const WINDOW = 2000; // events read and not yet written, per endpoint
 const EVENTS_PER_READ = 500;
 // Under a stream of events, a read takes what came meanwhile at most every
 // READ_GAP_MS, and one write records what finished meanwhile at most every
@@ -38,7 +38,7 @@ const EVENTS_PER_READ = 500;
 // holds up its call's next event (which waits for that row): under a
 // backlog, rows are what paces each call.
 const READ_GAP_MS = 20;
-const WRITE_GAP_MS = Number(process.env.X_WGAP ?? 20);
+const WRITE_GAP_MS = 20;
 const RETRY_AFTER_ERROR_MS = 1000;
 
 // The outgoing event's type (outgoing-event.ts): call.created, else call.<type>.
