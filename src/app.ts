@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { SHAPE_CODES, SHAPE_MESSAGES, shapeProblem } from './http/request-shape';
 import { AppConfig, publicBaseUrl, trustedProxies } from './config/app-config';
 
 const NEST_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -40,12 +41,11 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  // PostgreSQL text cannot hold NUL: refuse it at the door, for every route,
-  // rather than let a query fail later.
+  // NUL, lone surrogates and bodies nested too deep refused at the door, for
+  // every route, before any validator or query sees them (request-shape.ts).
   fastify.addHook('preValidation', async (request, reply) => {
-    if (containsNul(request.body) || containsNul(request.query) || containsNul(request.params)) {
-      return reply.code(400).send({ message: 'Text must not contain NUL (\\u0000) characters', error: 'text_contains_nul', status: 400 });
-    }
+    const problem = shapeProblem(request.body) ?? shapeProblem(request.query) ?? shapeProblem(request.params);
+    if (problem) return reply.code(400).send({ message: SHAPE_MESSAGES[problem], error: SHAPE_CODES[problem], status: 400 });
   });
   fastify.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -68,13 +68,4 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   const document = SwaggerModule.createDocument(app, builder.build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
-}
-
-function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (value === null || typeof value !== 'object' || depth > 64) return false;
-  for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000') || containsNul(item, depth + 1)) return true;
-  }
-  return false;
 }

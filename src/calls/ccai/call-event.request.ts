@@ -100,7 +100,8 @@ function text(value: unknown, field: string, max: number): string {
 
 function integerId(value: unknown, field: string): string {
   if (value === undefined || value === null) throw lifecycleError('required', field);
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw lifecycleError('notWellFormed', field);
+  // A positive whole number that is an id (a bigint); 1e20 is a whole number too.
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw lifecycleError('notWellFormed', field);
   return String(value);
 }
 
