@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CallMessages } from '../src/calls/call-errors';
-import { canonicalJson } from '../src/calls/ccai/idempotency.service';
+import { parseCreateCall } from '../src/calls/ccai/create-call.request';
+import { canonicalJson, IdempotencyService } from '../src/calls/ccai/idempotency.service';
+import { CallCreation } from '../src/calls/creation/call-creation.service';
 import { CallFixtures, countCallRows, FUTURE, seedCallFixtures } from './support/call-fixtures';
 import { TestApp } from './support/test-app';
 
@@ -211,6 +213,32 @@ describe('Idempotency-Key', () => {
     const res = await post(scheduled(), key);
     expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: { error: expect.any(String), status: expect.any(Number), message: CallMessages.idempotencyKeyInvalid } });
     expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 0 });
+  });
+
+  it('never makes two calls for one key: a request overtaken by its retry after its lease writes nothing', async () => {
+    const key = 'key-stalled';
+    const body = inbound();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    // The first request stalls after claiming the key (as one held up by a
+    // lock the create needs), past its lease.
+    const first = t.app.get(IdempotencyService).run(f.companyId, key, body, async (claim) => {
+      started();
+      await held;
+      await t.app.get(CallCreation).create(parseCreateCall(f.companyId, body, claim));
+      return { status: 201, body: {} };
+    }, async () => ({}));
+    await running;
+    await t.db.query(`UPDATE idempotency_keys SET created_at = now() - interval '2 minutes' WHERE company_id = $1 AND key = $2`, [f.companyId, key]);
+    const retry = await post(body, key);
+    expect(retry.status).toBe(201);
+    release();
+    await expect(first).rejects.toMatchObject({ code: 'idempotency_key_in_progress' });
+    expect((await countCallRows(t, f.companyId)).calls).toBe(1);
+    const replay = await post(body, key);
+    expect({ status: replay.status, id: replay.body.id, replayed: replay.headers['idempotent-replayed'] }).toEqual({ status: 201, id: retry.body.id, replayed: 'true' });
   });
 
   it('accepts a key of 255 printable characters', async () => {

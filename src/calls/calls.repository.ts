@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { violatedConstraint } from '../common/database-errors';
 import { Database, Queryable } from '../database/database';
 import { CALL_VIEW_COLUMNS, CALL_VIEW_FROM, CallViewRow } from './call-view';
+import type { IdempotencyClaim } from './creation/create-call.command';
 
 export interface MenuForCall {
   id: string;
@@ -39,11 +40,11 @@ export interface NewCall {
   outboundNumber: string | null;
   outboundFromDefault: boolean; // inbound/scheduled: the company's default number, if any
   ringTimeoutSeconds: number | null; // telephony: the dialed end user's ring timeout
-  idempotencyKey: string | null;
+  idempotencyKey: IdempotencyClaim | null;
   eventData: Record<string, unknown>;
 }
 
-export type InsertCallResult = { id: string } | { refused: 'agent_not_available' | 'pending_callback' };
+export type InsertCallResult = { id: string } | { refused: 'agent_not_available' | 'pending_callback' | 'idempotency_claim_lost' };
 
 // The call's times are kept to the millisecond, as the API shows them and
 // as its events are stamped: so no event can sort before the creation.
@@ -114,9 +115,16 @@ export class CallsRepository {
     const agent = p(call.agentId);
     const contact = p(call.endUser.contactId);
     const phone = p(call.endUser.phoneNumber);
+    const key = call.idempotencyKey;
+    // The fence: with an Idempotency-Key, nothing is written unless the key
+    // is still this request's claim and names no call yet (the key's row is
+    // locked until the commit, so a takeover waits and then sees the call).
+    const fence = key
+      ? `SELECT 1 FROM idempotency_keys WHERE company_id = ${company} AND key = ${p(key.key)}::text AND claim = ${p(key.claim)}::uuid AND call_id IS NULL FOR UPDATE`
+      : `SELECT 1`;
     const gate = call.agentId
-      ? `UPDATE agents SET status = 'busy', updated_at = ${NOW} WHERE id = ${agent} AND company_id = ${company} AND status = 'available' RETURNING id`
-      : `SELECT 1 AS id`;
+      ? `UPDATE agents SET status = 'busy', updated_at = ${NOW} WHERE id = ${agent} AND company_id = ${company} AND status = 'available' AND EXISTS (SELECT 1 FROM fence) RETURNING id`
+      : `SELECT 1 AS id FROM fence`;
     const offerEvents = call.offerGroup
       ? `jsonb_build_array(jsonb_build_object('casting_time', to_char(${NOW} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'group', ${p(call.offerGroup)}::text))`
       : `'[]'::jsonb`;
@@ -132,7 +140,8 @@ export class CallsRepository {
         ? `coalesce((SELECT 'voip_provider_' || vp.kind FROM voice_providers vp WHERE vp.company_id = ${company} AND vp.enabled ORDER BY vp.priority, vp.id LIMIT 1), 'voip_provider_twilio')`
         : `'voip_provider_twilio'`;
     const text = `
-      WITH gate AS (${gate}),
+      WITH fence AS (${fence}),
+      gate AS (${gate}),
       eu_found AS (
         SELECT id FROM end_users
          WHERE company_id = ${company}
@@ -165,11 +174,12 @@ export class CallsRepository {
                || CASE WHEN c.voip_provider <> 'voip_provider_twilio' THEN jsonb_build_object('voip_provider', c.voip_provider) ELSE '{}'::jsonb END, 'client', ${NOW} FROM c),
       idem AS (
         UPDATE idempotency_keys k SET call_id = c.id, status = 201 FROM c
-         WHERE k.company_id = ${company} AND k.key = ${p(call.idempotencyKey)}::text)
-      SELECT id FROM c`;
+         WHERE k.company_id = ${company} AND k.key = ${p(key?.key ?? null)}::text)
+      SELECT (SELECT id FROM c) AS id, EXISTS (SELECT 1 FROM fence) AS fenced`;
     try {
-      const rows = await on.query<{ id: string }>(text, params);
-      return rows.length > 0 ? { id: rows[0].id } : { refused: 'agent_not_available' };
+      const [row] = await on.query<{ id: string | null; fenced: boolean }>(text, params);
+      if (row.id !== null) return { id: row.id };
+      return { refused: row.fenced ? 'agent_not_available' : 'idempotency_claim_lost' };
     } catch (error) {
       const constraint = violatedConstraint(error);
       if (constraint === 'calls_one_live_call_per_agent') return { refused: 'agent_not_available' };

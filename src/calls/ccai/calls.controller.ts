@@ -11,6 +11,7 @@ import { presentCall } from './call.presenter';
 import { parseCompletePendingCall, parseCreateCall } from './create-call.request';
 import { parseCustomerFlags } from './customer-flags.request';
 import { IdempotencyService } from './idempotency.service';
+import type { IdempotencyClaim } from '../creation/create-call.command';
 
 // The CCAI Platform Calls API (shared spec calls-api.md). Bodies are read
 // as raw JSON into the engine's commands (create-call.request.ts): the
@@ -38,9 +39,9 @@ export class CallsController {
   @ApiAcceptedResponse({ type: PendingCallResponse, description: 'The number to dial is ambiguous: a pending request for the agent to complete' })
   @ApiErrors(400, 401, 409, 415, 422)
   async create(@CurrentCompany() company: AuthenticatedCompany, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    const create = async () => answer(await this.creation.create(parseCreateCall(company.id, body, key ?? null)));
+    const create = async (claim: IdempotencyClaim | null) => answer(await this.creation.create(parseCreateCall(company.id, body, claim)));
     if (key === undefined) {
-      const result = await create();
+      const result = await create(null);
       void reply.status(result.status);
       return result.body;
     }

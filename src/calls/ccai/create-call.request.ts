@@ -11,6 +11,7 @@ import {
   CreateCall,
   Field,
   IdRef,
+  IdempotencyClaim,
   RecordingPermission,
   absent,
   given,
@@ -19,7 +20,7 @@ import {
 
 export type Body = Record<string, unknown>;
 
-export function parseCreateCall(companyId: string, body: unknown, idempotencyKey: string | null): CreateCall {
+export function parseCreateCall(companyId: string, body: unknown, idempotencyKey: IdempotencyClaim | null): CreateCall {
   const shape = callShape(body);
   if (!shape || !isBody(body)) throw callError('invalidCallType');
   const common = { companyId, idempotencyKey, ticketId: ticketIdField(body.ticket_id), lang: langField(body.lang) };

@@ -4,6 +4,7 @@ import { DomainError } from '../../common/domain-error';
 import { Database } from '../../database/database';
 import { errorBodyOf, httpStatusOf } from '../../http/error-statuses';
 import { callError } from '../call-errors';
+import type { IdempotencyClaim } from '../creation/create-call.command';
 
 export interface IdempotentResult {
   status: number;
@@ -20,6 +21,12 @@ const STALE_LEASE_SECONDS = 60;
 // body is 422; a second request while the first still runs is 409. The call
 // insert records its id on the key in the same statement, so even a process
 // that dies right after its commit is never followed by a second call.
+//
+// Each request that owns the key holds a claim (a fresh uuid on the key's
+// row, set when it claims or takes over a stale key), and the call insert
+// writes only while the claim is still its own (CallsRepository.insertCall's
+// fence): a request that outlived its lease and was overtaken by a retry
+// writes nothing, so one key never names two calls.
 @Injectable()
 export class IdempotencyService {
   constructor(private readonly db: Database) {}
@@ -28,13 +35,13 @@ export class IdempotencyService {
     companyId: string,
     key: string,
     request: unknown,
-    work: () => Promise<{ status: number; body: unknown }>,
+    work: (claim: IdempotencyClaim) => Promise<{ status: number; body: unknown }>,
     renderCall: (callId: string) => Promise<unknown>,
   ): Promise<IdempotentResult> {
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw callError('idempotencyKeyInvalid');
     const hash = createHash('sha256').update(canonicalJson(request)).digest('hex');
 
-    const claimed = await this.claim(companyId, key, hash);
+    let claimed = await this.claim(companyId, key, hash);
     if (!claimed) {
       const existing = await this.find(companyId, key);
       if (!existing) return this.run(companyId, key, request, work, renderCall); // expired and removed meanwhile
@@ -45,37 +52,39 @@ export class IdempotencyService {
         await this.complete(companyId, key, 201, body);
         return { status: 201, body, replayed: true };
       }
-      if (!existing.stale || !(await this.takeOver(companyId, key))) throw callError('idempotencyKeyInProgress');
+      claimed = existing.stale ? await this.takeOver(companyId, key) : null;
+      if (!claimed) throw callError('idempotencyKeyInProgress');
     }
 
     try {
-      const result = await work();
-      await this.complete(companyId, key, result.status, result.body);
+      const result = await work({ key, claim: claimed });
+      await this.complete(companyId, key, result.status, result.body, claimed);
       return { ...result, replayed: false };
     } catch (error) {
       const status = error instanceof DomainError ? httpStatusOf(error) : undefined;
       if (status !== undefined && status < 500) {
-        await this.complete(companyId, key, status, errorBodyOf(error as DomainError, status));
+        await this.complete(companyId, key, status, errorBodyOf(error as DomainError, status), claimed);
       } else {
-        // Nothing was done (no call recorded on the key): let a retry run.
-        await this.db.query(`DELETE FROM idempotency_keys WHERE company_id = $1 AND key = $2 AND call_id IS NULL`, [companyId, key]).catch(() => undefined);
+        // Nothing was done (no call recorded on the key): let a retry run
+        // (only this request's claim: a retry that took over keeps its own).
+        await this.db.query(`DELETE FROM idempotency_keys WHERE company_id = $1 AND key = $2 AND call_id IS NULL AND claim = $3`, [companyId, key, claimed]).catch(() => undefined);
       }
       throw error;
     }
   }
 
-  // Inserts the key, or replaces one older than 24 hours; true when this
-  // request now owns it.
-  private async claim(companyId: string, key: string, hash: string): Promise<boolean> {
-    const rows = await this.db.query(
-      `INSERT INTO idempotency_keys (company_id, key, request_hash) VALUES ($1, $2, $3)
+  // Inserts the key, or replaces one older than 24 hours; this request's
+  // claim when it now owns the key, else null.
+  private async claim(companyId: string, key: string, hash: string): Promise<string | null> {
+    const rows = await this.db.query<{ claim: string }>(
+      `INSERT INTO idempotency_keys (company_id, key, request_hash, claim) VALUES ($1, $2, $3, gen_random_uuid())
        ON CONFLICT (company_id, key) DO UPDATE
-         SET request_hash = EXCLUDED.request_hash, status = NULL, response = NULL, call_id = NULL, created_at = now()
+         SET request_hash = EXCLUDED.request_hash, status = NULL, response = NULL, call_id = NULL, created_at = now(), claim = EXCLUDED.claim
          WHERE idempotency_keys.created_at < now() - interval '24 hours'
-       RETURNING 1`,
+       RETURNING claim`,
       [companyId, key, hash],
     );
-    return rows.length > 0;
+    return rows[0]?.claim ?? null;
   }
 
   private async find(companyId: string, key: string) {
@@ -87,18 +96,29 @@ export class IdempotencyService {
     return rows[0] ?? null;
   }
 
-  private async takeOver(companyId: string, key: string): Promise<boolean> {
-    const rows = await this.db.query(
-      `UPDATE idempotency_keys SET created_at = now()
+  // A new claim on a key whose request has run past its lease (its own
+  // claim is void from now on); null when another request got there first.
+  private async takeOver(companyId: string, key: string): Promise<string | null> {
+    const rows = await this.db.query<{ claim: string }>(
+      `UPDATE idempotency_keys SET created_at = now(), claim = gen_random_uuid()
         WHERE company_id = $1 AND key = $2 AND status IS NULL AND call_id IS NULL AND created_at < now() - make_interval(secs => $3)
-        RETURNING 1`,
+        RETURNING claim`,
       [companyId, key, STALE_LEASE_SECONDS],
     );
-    return rows.length > 0;
+    return rows[0]?.claim ?? null;
   }
 
-  private async complete(companyId: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.db.query(`UPDATE idempotency_keys SET status = $3, response = $4::json WHERE company_id = $1 AND key = $2`, [companyId, key, status, JSON.stringify(body)]);
+  // The answer to replay, recorded only by the request that holds the claim
+  // (a request overtaken by a retry records nothing), or, with no claim, by
+  // the request that found the call a dead request had committed.
+  private async complete(companyId: string, key: string, status: number, body: unknown, claim: string | null = null): Promise<void> {
+    await this.db.query(`UPDATE idempotency_keys SET status = $3, response = $4::json WHERE company_id = $1 AND key = $2 AND ($5::uuid IS NULL OR claim = $5::uuid)`, [
+      companyId,
+      key,
+      status,
+      JSON.stringify(body),
+      claim,
+    ]);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   CreateScheduledCall,
   Field,
   IdRef,
+  IdempotencyClaim,
   RecordingPermission,
   valueOf,
   valueOrNull,
@@ -136,7 +137,7 @@ export class CallCreation {
     return agent;
   }
 
-  private placeOutbound(companyId: string, draft: OutboundDraft, idempotencyKey: string | null, on?: Queryable): Promise<CallViewRow> {
+  private placeOutbound(companyId: string, draft: OutboundDraft, idempotencyKey: IdempotencyClaim | null, on?: Queryable): Promise<CallViewRow> {
     return this.insert(
       newCall(companyId, idempotencyKey, {
         callType: CALL_TYPES.outbound,
@@ -335,6 +336,8 @@ export class CallCreation {
       const result = await this.calls.insertCall(call, tx);
       if ('refused' in result) {
         if (result.refused === 'agent_not_available') throw callError('agentNotAvailable');
+        // A retry took the key over while this request ran: it writes nothing.
+        if (result.refused === 'idempotency_claim_lost') throw callError('idempotencyKeyInProgress');
         throw callError('pendingCallback', String(call.parentId));
       }
       return this.calls.storeCreatedView(call.companyId, result.id, tx);
@@ -356,7 +359,7 @@ function isAfterHours(menu: MenuForCall, at: Date): boolean {
 
 // What every new call starts with; each call type sets what differs.
 type CallSpecifics = Partial<NewCall> & Pick<NewCall, 'callType' | 'status' | 'lang' | 'endUser' | 'eventData'>;
-function newCall(companyId: string, idempotencyKey: string | null, specifics: CallSpecifics): NewCall {
+function newCall(companyId: string, idempotencyKey: IdempotencyClaim | null, specifics: CallSpecifics): NewCall {
   return {
     companyId,
     parentId: null,

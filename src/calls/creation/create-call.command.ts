@@ -37,9 +37,17 @@ export interface IdRef {
 
 export type RecordingPermission = 'not_asked' | 'granted' | 'denied';
 
+// An Idempotency-Key and the claim this request holds on it
+// (IdempotencyService): the call is written only while the claim is still
+// this request's, so a request that lost its key to a retry writes nothing.
+export interface IdempotencyClaim {
+  key: string;
+  claim: string;
+}
+
 interface CallCommandBase {
   companyId: string;
-  idempotencyKey: string | null;
+  idempotencyKey: IdempotencyClaim | null;
 }
 
 export interface CreateOutboundCall extends CallCommandBase {

@@ -1,0 +1,19 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+// Idempotency keys carry the claim of the request that owns them (a fresh
+// uuid at each claim or takeover): the call insert writes only while the
+// claim is its own, so a request overtaken by a retry after its lease ran
+// out cannot create a second call (IdempotencyService, CallsRepository).
+// Keys claimed before this migration have none: a request still running
+// across the upgrade then refuses its own write, and its retry goes on.
+export class IdempotencyClaims1796310000000 implements MigrationInterface {
+  name = 'IdempotencyClaims1796310000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE idempotency_keys ADD COLUMN claim uuid`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE idempotency_keys DROP COLUMN claim`);
+  }
+}
