@@ -82,6 +82,9 @@ async function traceRequests(company: Company, menuId: string): Promise<Traces> 
 
 // The trace must have the shape the scripts below expect; if the service
 // changed, say so rather than benchmark something else.
+// BEGIN and COMMIT are the script's own (the creation runs in a transaction).
+const statementsOf = (trace: TracedStatement[]) => trace.filter((s) => !/^\s*(BEGIN|COMMIT)\s*$/i.test(s.sql));
+
 function expectShape(what: string, trace: TracedStatement[], patterns: RegExp[]): void {
   const ok = trace.length === patterns.length && patterns.every((p, i) => p.test(trace[i].sql));
   if (!ok) throw new Error(`the ${what} request's statements changed; update calls.bench.ts:\n  ${describeTrace(trace).join('\n  ')}`);
@@ -89,8 +92,9 @@ function expectShape(what: string, trace: TracedStatement[], patterns: RegExp[])
 
 // Inbound: BEGIN; auth; menu; the insert CTE (its id kept); the view; COMMIT.
 function inboundScript(t: Traces): PgbenchScript {
-  expectShape('inbound', t.inbound, [/JOIN api_tokens/, /FROM menus/, /INSERT INTO calls/, /FROM\s+calls c/]);
-  const [auth, menu, insert, view] = t.inbound;
+  const trace = statementsOf(t.inbound);
+  expectShape('inbound', trace, [/JOIN api_tokens/, /FROM menus/, /INSERT INTO calls/, /FROM\s+calls c/]);
+  const [auth, menu, insert, view] = trace;
   return new PgbenchScript('POST /calls inbound - the statements CallsService sent (traced), in one transaction')
     .raw('BEGIN;')
     .statement(auth)
@@ -104,8 +108,9 @@ function inboundScript(t: Traces): PgbenchScript {
 // have their number as e-mail, since pgbench variables are numbers), the
 // outbound numbers, and the insert whose gate makes the agent busy.
 function outboundScript(t: Traces): PgbenchScript {
-  expectShape('outbound', t.outbound, [/JOIN api_tokens/, /FROM agents/, /FROM outbound_numbers/, /INSERT INTO calls/, /FROM\s+calls c/]);
-  const [auth, agent, numbers, insert, view] = t.outbound;
+  const trace = statementsOf(t.outbound);
+  expectShape('outbound', trace, [/JOIN api_tokens/, /FROM agents/, /FROM outbound_numbers/, /INSERT INTO calls/, /FROM\s+calls c/]);
+  const [auth, agent, numbers, insert, view] = trace;
   return new PgbenchScript('POST /calls outbound - the statements CallsService sent (traced), in one transaction')
     .raw('\\set n :n + 1')
     .raw('\\set agent_no :agent_base + :client_id * :agents_per_client + :n')
