@@ -51,6 +51,7 @@ describe('start-up and operability', () => {
       const during = await get('/manager/api/v1/agents', auth);
       expect(during.status).toBe(503);
       expect(during.body.message).toBe('Database unavailable');
+      expect((await app.inject({ method: 'GET', url: '/manager/api/v1/agents', headers: auth })).headers['retry-after']).toBe('1');
 
       await proxy.up(); // back, on the same port
       expect((await get('/ready')).status).toBe(200);

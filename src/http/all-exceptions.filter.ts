@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/domain-error';
+import { CommitOutcomeUnknownError } from '../database/transaction';
 import { errorBodyOf, httpStatusOf } from './error-statuses';
 
 // The one exception filter: the engine's coded errors become the status the
@@ -23,6 +24,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // A 503 (database down) is logged too: an outage should be visible.
       this.logger.error({ message: 'unhandled error', requestId: request.id, method: request.method, url: request.url, error: describe(error) });
     }
+    // The database is back within seconds when it restarts: a client may
+    // retry soon (with the same Idempotency-Key, a create is safe to retry).
+    if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.status(status).send(body);
   }
 
@@ -40,10 +44,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       return { status: fastifyStatus, body: { message: (error as Error).message, error: httpErrorCode(fastifyStatus) } };
     }
+    if (error instanceof CommitOutcomeUnknownError) return { status: 503, body: { message: COMMIT_OUTCOME_UNKNOWN, error: 'commit_outcome_unknown', request_id: request.id } };
     if (isDatabaseUnavailable(error)) return { status: 503, body: { message: 'Database unavailable', error: 'database_unavailable', request_id: request.id } };
     return { status: 500, body: { message: 'Internal server error', error: 'internal_error', request_id: request.id } };
   }
 }
+
+const RETRY_AFTER_SECONDS = 1;
+
+export const COMMIT_OUTCOME_UNKNOWN =
+  'The connection to the database was lost while committing: the change may or may not have been made. A retry with the same Idempotency-Key is safe; without one, read before retrying';
 
 // The database is down or restarting (refused, timed out, shut down):
 // a 503 the client may retry, not a bug.
