@@ -184,6 +184,29 @@ describe('Idempotency-Key', () => {
       expect(res.status).toBe(422);
     });
 
+    it('frees a key within seconds once its request stopped renewing its lease (its instance died)', async () => {
+      await leave('key-dead-just-now', scheduled(), '3 seconds');
+      await t.db.query(`UPDATE idempotency_keys SET claim = gen_random_uuid(), lease_until = now() - interval '1 second' WHERE company_id = $1 AND key = 'key-dead-just-now'`, [f.companyId]);
+      const res = await post(scheduled(), 'key-dead-just-now');
+      expect(res.status).toBe(201);
+      expect(await countCallRows(t, f.companyId)).toMatchObject({ calls: 1 });
+    });
+
+    it('keeps the key of a request that runs longer than its lease, renewing it', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const first = t.app.get(IdempotencyService).run(f.companyId, 'key-slow', scheduled(), async () => {
+        await held;
+        return { status: 201, body: { slow: true } };
+      }, async () => ({}));
+      await new Promise((resolve) => setTimeout(resolve, 3000)); // past the 2 s lease
+      const res = await post(scheduled(), 'key-slow');
+      expect(res.status).toBe(409);
+      release();
+      await first;
+      expect((await post(scheduled(), 'key-slow')).body).toEqual({ slow: true });
+    });
+
     it('takes the key over once the first request is long gone, and makes the call once', async () => {
       await leave('key-dead', scheduled(), '5 minutes');
       const res = await post(scheduled(), 'key-dead');
@@ -231,8 +254,14 @@ describe('Idempotency-Key', () => {
       return { status: 201, body: {} };
     }, async () => ({}));
     await running;
-    await t.db.query(`UPDATE idempotency_keys SET created_at = now() - interval '2 minutes' WHERE company_id = $1 AND key = $2`, [f.companyId, key]);
-    const retry = await post(body, key);
+    // Its lease runs out (its renewals lost: an event loop stalled, the
+    // database unreachable from it) and its retry takes the key over.
+    const takeOver = async () => {
+      await t.db.query(`UPDATE idempotency_keys SET lease_until = now() - interval '1 minute' WHERE company_id = $1 AND key = $2`, [f.companyId, key]);
+      return post(body, key);
+    };
+    let retry = await takeOver();
+    for (let i = 0; i < 20 && retry.status === 409; i++) retry = await takeOver(); // a renewal came in between
     expect(retry.status).toBe(201);
     release();
     await expect(first).rejects.toMatchObject({ code: 'idempotency_key_in_progress' });

@@ -12,9 +12,14 @@ export interface IdempotentResult {
   replayed: boolean;
 }
 
-// A request still marked running after this long lost its process: another
-// attempt may take the key over (a call it committed is found by call_id).
-const STALE_LEASE_SECONDS = 60;
+// The lease of a running request on its key: renewed every LEASE_RENEW_MS
+// while it runs, so a key whose request died (its instance killed, or its
+// release lost with the database) is free LEASE_SECONDS later, and a retry
+// takes it over (a call the dead request committed is found by call_id).
+// Keys claimed before leases existed: 60 s after the claim.
+const LEASE_SECONDS = 2;
+const LEASE_RENEW_MS = 500;
+const STALE = `coalesce(lease_until, created_at + interval '60 seconds') < now()`;
 
 // Idempotency-Key, as payment APIs do it: the same key and body within 24
 // hours answers the first status and body again and does nothing; another
@@ -56,6 +61,9 @@ export class IdempotencyService {
       if (!claimed) throw callError('idempotencyKeyInProgress');
     }
 
+    const claim = claimed;
+    const renewal = setInterval(() => void this.renew(companyId, key, claim), LEASE_RENEW_MS);
+    renewal.unref();
     try {
       const result = await work({ key, claim: claimed });
       await this.complete(companyId, key, result.status, result.body, claimed);
@@ -70,28 +78,36 @@ export class IdempotencyService {
         await this.db.query(`DELETE FROM idempotency_keys WHERE company_id = $1 AND key = $2 AND call_id IS NULL AND claim = $3`, [companyId, key, claimed]).catch(() => undefined);
       }
       throw error;
+    } finally {
+      clearInterval(renewal);
     }
+  }
+
+  private async renew(companyId: string, key: string, claim: string): Promise<void> {
+    await this.db
+      .query(`UPDATE idempotency_keys SET lease_until = now() + make_interval(secs => $4) WHERE company_id = $1 AND key = $2 AND claim = $3 AND status IS NULL`, [companyId, key, claim, LEASE_SECONDS])
+      .catch(() => undefined); // the database is away: the lease runs out, as it should
   }
 
   // Inserts the key, or replaces one older than 24 hours; this request's
   // claim when it now owns the key, else null.
   private async claim(companyId: string, key: string, hash: string): Promise<string | null> {
     const rows = await this.db.query<{ claim: string }>(
-      `INSERT INTO idempotency_keys (company_id, key, request_hash, claim) VALUES ($1, $2, $3, gen_random_uuid())
+      `INSERT INTO idempotency_keys (company_id, key, request_hash, claim, lease_until) VALUES ($1, $2, $3, gen_random_uuid(), now() + make_interval(secs => $4))
        ON CONFLICT (company_id, key) DO UPDATE
-         SET request_hash = EXCLUDED.request_hash, status = NULL, response = NULL, call_id = NULL, created_at = now(), claim = EXCLUDED.claim
+         SET request_hash = EXCLUDED.request_hash, status = NULL, response = NULL, call_id = NULL, created_at = now(), claim = EXCLUDED.claim, lease_until = EXCLUDED.lease_until
          WHERE idempotency_keys.created_at < now() - interval '24 hours'
        RETURNING claim`,
-      [companyId, key, hash],
+      [companyId, key, hash, LEASE_SECONDS],
     );
     return rows[0]?.claim ?? null;
   }
 
   private async find(companyId: string, key: string) {
     const rows = await this.db.query<{ request_hash: string; status: number | null; response: unknown; call_id: string | null; stale: boolean }>(
-      `SELECT request_hash, status, response, call_id, created_at < now() - make_interval(secs => $3) AS stale
+      `SELECT request_hash, status, response, call_id, ${STALE} AS stale
          FROM idempotency_keys WHERE company_id = $1 AND key = $2`,
-      [companyId, key, STALE_LEASE_SECONDS],
+      [companyId, key],
     );
     return rows[0] ?? null;
   }
@@ -100,10 +116,10 @@ export class IdempotencyService {
   // claim is void from now on); null when another request got there first.
   private async takeOver(companyId: string, key: string): Promise<string | null> {
     const rows = await this.db.query<{ claim: string }>(
-      `UPDATE idempotency_keys SET created_at = now(), claim = gen_random_uuid()
-        WHERE company_id = $1 AND key = $2 AND status IS NULL AND call_id IS NULL AND created_at < now() - make_interval(secs => $3)
+      `UPDATE idempotency_keys SET claim = gen_random_uuid(), lease_until = now() + make_interval(secs => $3)
+        WHERE company_id = $1 AND key = $2 AND status IS NULL AND call_id IS NULL AND ${STALE}
         RETURNING claim`,
-      [companyId, key, STALE_LEASE_SECONDS],
+      [companyId, key, LEASE_SECONDS],
     );
     return rows[0]?.claim ?? null;
   }
