@@ -1,3 +1,4 @@
+import { MetricsModule } from './metrics/metrics.module';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AgentsModule } from './agents/agents.module';
 import { CallsModule } from './calls/calls.module';
@@ -41,6 +42,7 @@ export class AppModule {
         LiveModule,
         WebhooksModule,
         TelephonyModule,
+        MetricsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: AppConfig, useValue: config }],

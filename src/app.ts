@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { SHAPE_CODES, SHAPE_MESSAGES, shapeProblem } from './http/request-shape';
+import { Metrics } from './metrics/metrics';
 import { AppConfig, publicBaseUrl, trustedProxies } from './config/app-config';
 
 const NEST_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -47,7 +48,10 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     const problem = shapeProblem(request.body) ?? shapeProblem(request.query) ?? shapeProblem(request.params);
     if (problem) return reply.code(400).send({ message: SHAPE_MESSAGES[problem], error: SHAPE_CODES[problem], status: 400 });
   });
+  const metrics = app.get(Metrics);
   fastify.addHook('onResponse', async (request, reply) => {
+    // By the route's pattern (its :params), so that ids make no new series.
+    metrics.request(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 

@@ -27,6 +27,11 @@ export class Database implements Queryable {
     private readonly options?: DatabaseOptions,
   ) {}
 
+  // The pool's connections now: open, idle, and requests waiting for one.
+  poolStats(): { total: number; idle: number; waiting: number; max: number } {
+    return { total: this.pool.totalCount ?? 0, idle: this.pool.idleCount ?? 0, waiting: this.pool.waitingCount ?? 0, max: this.pool.options?.max ?? 0 };
+  }
+
   static connect(options: DatabaseOptions): Database {
     const pool = new Pool({
         connectionString: options.url,

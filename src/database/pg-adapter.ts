@@ -41,7 +41,11 @@ export interface PgPool {
   query(text: string): Promise<QueryResult>;
   query(config: { name: string; text: string; values: unknown[] }): Promise<QueryResult>;
   end?(): Promise<void>;
-  options?: { pipeline?: boolean };
+  options?: { pipeline?: boolean; max?: number };
+  // pg.Pool's counts, for the metrics.
+  totalCount?: number;
+  idleCount?: number;
+  waitingCount?: number;
 }
 
 // A statement's name: a hash of its text, computed once per text. A

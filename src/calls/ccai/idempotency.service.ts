@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DomainError } from '../../common/domain-error';
 import { Database } from '../../database/database';
+import { Metrics } from '../../metrics/metrics';
 import { errorBodyOf, httpStatusOf } from '../../http/error-statuses';
 import { callError } from '../call-errors';
 import type { IdempotencyClaim } from '../creation/create-call.command';
@@ -34,7 +35,10 @@ const STALE = `coalesce(lease_until, created_at + interval '60 seconds') < now()
 // writes nothing, so one key never names two calls.
 @Injectable()
 export class IdempotencyService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
 
   async run(
     companyId: string,
@@ -58,7 +62,10 @@ export class IdempotencyService {
         return { status: 201, body, replayed: true };
       }
       claimed = existing.stale ? await this.takeOver(companyId, key) : null;
-      if (!claimed) throw callError('idempotencyKeyInProgress');
+      if (!claimed) {
+        this.metrics?.idempotencyConflict();
+        throw callError('idempotencyKeyInProgress');
+      }
     }
 
     const claim = claimed;

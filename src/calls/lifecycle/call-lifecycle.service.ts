@@ -8,12 +8,13 @@
 // the call, its effects and its event-log row (call-transition.ts), commits.
 // Under load, `applyTogether` does the same for the events of many calls in
 // one transaction.
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Settled } from '../../common/batches';
 import { DomainError } from '../../common/domain-error';
 import { violatedConstraint } from '../../common/database-errors';
 import { parseId } from '../../common/ids';
 import { Database } from '../../database/database';
+import { Metrics } from '../../metrics/metrics';
 import type { Transaction } from '../../database/transaction';
 import { CallChanges } from '../call-changes';
 import { callError } from '../call-errors';
@@ -47,11 +48,19 @@ export class CallLifecycle implements EventApplier<AppliedEvent> {
   constructor(
     private readonly db: Database,
     private readonly changes: CallChanges,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async applyEvent(command: ApplyCallEvent): Promise<AppliedEvent> {
-    if (!parseId(command.callId)) throw callError('callNotFound', command.callId);
-    return this.coalescer.submit(command);
+    try {
+      if (!parseId(command.callId)) throw callError('callNotFound', command.callId);
+      const applied = await this.coalescer.submit(command);
+      this.metrics?.event(command.event.type, command.source, 'applied');
+      return applied;
+    } catch (error) {
+      if (error instanceof DomainError) this.metrics?.event(command.event.type, command.source, 'refused');
+      throw error;
+    }
   }
 
   // Events of one call received and not answered yet (for metrics and tests).
