@@ -10,12 +10,13 @@ import { CallCreation } from './creation/call-creation.service';
 import { PendingCallsRepository } from './creation/pending-calls.repository';
 import { CustomerFlagsService } from './customer-flags.service';
 import { CallLifecycle } from './lifecycle/call-lifecycle.service';
+import { CallExpiry } from './expiry/call-expiry';
 
-// Calls: the engine's core (creation/, lifecycle/, reads, customer flags)
-// and the CCAI surface over it (ccai/).
+// Calls: the engine's core (creation/, lifecycle/, reads, customer flags,
+// expiry/ of stuck calls) and the CCAI surface over it (ccai/).
 @Module({
   controllers: [CallsController, ManagerCallsController, CallEventsController],
-  providers: [CallChanges, CallCreation, CallReads, CallsRepository, PendingCallsRepository, CustomerFlagsService, IdempotencyService, CallLifecycle],
+  providers: [CallChanges, CallCreation, CallReads, CallsRepository, PendingCallsRepository, CustomerFlagsService, IdempotencyService, CallLifecycle, CallExpiry],
   exports: [CallChanges, CallCreation, CallReads, CallLifecycle],
 })
 export class CallsModule {}

@@ -78,6 +78,31 @@ export class AppConfig {
   @IsBoolean({ message: 'SCHEDULER_ENABLED must be true or false' })
   SCHEDULER_ENABLED = true;
 
+  // Stuck calls (calls/expiry/call-expiry.ts): an assigned call not
+  // connected within CALL_ASSIGNED_TIMEOUT_MS, or any live call unchanged for
+  // CALL_LIVE_TIMEOUT_MS, is ended by the engine (expired).
+  @Transform(toBool)
+  @IsBoolean({ message: 'CALL_EXPIRY_ENABLED must be true or false' })
+  CALL_EXPIRY_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt({ message: 'CALL_ASSIGNED_TIMEOUT_MS must be a whole number from 1000 to 86400000' })
+  @Min(1000, { message: 'CALL_ASSIGNED_TIMEOUT_MS must be a whole number from 1000 to 86400000' })
+  @Max(86_400_000, { message: 'CALL_ASSIGNED_TIMEOUT_MS must be a whole number from 1000 to 86400000' })
+  CALL_ASSIGNED_TIMEOUT_MS = 900_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'CALL_LIVE_TIMEOUT_MS must be a whole number from 1000 to 604800000' })
+  @Min(1000, { message: 'CALL_LIVE_TIMEOUT_MS must be a whole number from 1000 to 604800000' })
+  @Max(604_800_000, { message: 'CALL_LIVE_TIMEOUT_MS must be a whole number from 1000 to 604800000' })
+  CALL_LIVE_TIMEOUT_MS = 14_400_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'CALL_EXPIRY_TICK_MS must be a whole number from 100 to 3600000' })
+  @Min(100, { message: 'CALL_EXPIRY_TICK_MS must be a whole number from 100 to 3600000' })
+  @Max(3_600_000, { message: 'CALL_EXPIRY_TICK_MS must be a whole number from 100 to 3600000' })
+  CALL_EXPIRY_TICK_MS = 60_000;
+
   @Transform(toInt)
   @IsInt({ message: 'SCHEDULER_TICK_MS must be a whole number from 50 to 3600000' })
   @Min(50, { message: 'SCHEDULER_TICK_MS must be a whole number from 50 to 3600000' })

@@ -30,7 +30,7 @@ export class TestApp {
   static async start(env: Record<string, string> = {}): Promise<TestApp> {
     const url = process.env.SWITCHBOARD_TEST_DATABASE_URL;
     if (!url) throw new Error('no test database: is test/setup/per-file.ts a setupFilesAfterEnv?');
-    const config = loadConfig({ LOG_LEVEL: 'fatal', SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN, SCHEDULER_ENABLED: 'false', WEBHOOKS_ENABLED: 'false', TELEPHONY_ENABLED: 'false', SIP_ENABLED: 'false', DB_POOL_SIZE: '10', ...env });
+    const config = loadConfig({ LOG_LEVEL: 'fatal', SWITCHBOARD_ADMIN_TOKEN: ADMIN_TOKEN, SCHEDULER_ENABLED: 'false', WEBHOOKS_ENABLED: 'false', TELEPHONY_ENABLED: 'false', SIP_ENABLED: 'false', CALL_EXPIRY_ENABLED: 'false', DB_POOL_SIZE: '10', ...env });
     const app = await createApp(config, url);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
