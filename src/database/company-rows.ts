@@ -86,3 +86,26 @@ function given(values: Record<string, unknown>): string[] {
     .filter((column) => values[column] !== undefined)
     .sort();
 }
+
+// The trees among the company tables (menus, teams: a `parent_id` and a
+// `deleted` flag). `table` is a table name from a repository.
+
+// Whether `candidate` is `id` itself or one of its descendants (a move that
+// would make a cycle).
+export async function isSelfOrDescendant(tx: Queryable, table: string, companyId: string, id: string, candidate: string): Promise<boolean> {
+  const rows = await tx.query(
+    `WITH RECURSIVE up (id, parent_id) AS (
+       SELECT id, parent_id FROM ${table} WHERE company_id = $1 AND id = $3
+       UNION
+       SELECT t.id, t.parent_id FROM ${table} t JOIN up ON t.id = up.parent_id WHERE t.company_id = $1
+     )
+     SELECT 1 FROM up WHERE id = $2 LIMIT 1`,
+    [companyId, id, candidate],
+  );
+  return rows.length > 0;
+}
+
+export async function hasLiveChildren(tx: Queryable, table: string, companyId: string, id: string): Promise<boolean> {
+  const rows = await tx.query(`SELECT 1 FROM ${table} WHERE company_id = $1 AND parent_id = $2 AND NOT deleted LIMIT 1`, [companyId, id]);
+  return rows.length > 0;
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { insertRow, lockCompanyRows, selectPage, selectRow, updateRow } from '../database/company-rows';
+import { hasLiveChildren, insertRow, isSelfOrDescendant, lockCompanyRows, selectPage, selectRow, updateRow } from '../database/company-rows';
 import { Database, Queryable } from '../database/database';
 import { Transaction } from '../database/transaction';
 import { MenuColumns, MenuRow, MENUS } from './menu';
@@ -44,22 +44,12 @@ export class MenusRepository {
   }
 
   // Whether `candidate` is `id` itself or one of its descendants.
-  async isSelfOrDescendant(companyId: string, id: string, candidate: string, tx: Queryable): Promise<boolean> {
-    const rows = await tx.query(
-      `WITH RECURSIVE up (id, parent_id) AS (
-         SELECT id, parent_id FROM menus WHERE company_id = $1 AND id = $3
-         UNION
-         SELECT m.id, m.parent_id FROM menus m JOIN up ON m.id = up.parent_id WHERE m.company_id = $1
-       )
-       SELECT 1 FROM up WHERE id = $2 LIMIT 1`,
-      [companyId, id, candidate],
-    );
-    return rows.length > 0;
+  isSelfOrDescendant(companyId: string, id: string, candidate: string, tx: Queryable): Promise<boolean> {
+    return isSelfOrDescendant(tx, MENUS.name, companyId, id, candidate);
   }
 
-  async hasLiveChildren(companyId: string, id: string, tx: Queryable): Promise<boolean> {
-    const rows = await tx.query(`SELECT 1 FROM menus WHERE company_id = $1 AND parent_id = $2 AND NOT deleted LIMIT 1`, [companyId, id]);
-    return rows.length > 0;
+  hasLiveChildren(companyId: string, id: string, tx: Queryable): Promise<boolean> {
+    return hasLiveChildren(tx, MENUS.name, companyId, id);
   }
 
   // `business_hours` travels as JSON (pg sends an object as its JSON text).

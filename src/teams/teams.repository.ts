@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { lockCompanyRows } from '../database/company-rows';
+import { hasLiveChildren, isSelfOrDescendant, lockCompanyRows } from '../database/company-rows';
 import { Database, Queryable } from '../database/database';
 import { Transaction } from '../database/transaction';
 import { TeamColumns, TeamRow, TEAM_COLUMNS } from './team';
@@ -67,22 +67,13 @@ export class TeamsRepository {
     await tx.query(`INSERT INTO team_members (team_id, agent_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, [teamId, agentIds]);
   }
 
-  async isSelfOrDescendant(companyId: string, id: string, candidate: string, tx: Queryable): Promise<boolean> {
-    const rows = await tx.query(
-      `WITH RECURSIVE up (id, parent_id) AS (
-         SELECT id, parent_id FROM teams WHERE company_id = $1 AND id = $3
-         UNION
-         SELECT t.id, t.parent_id FROM teams t JOIN up ON t.id = up.parent_id WHERE t.company_id = $1
-       )
-       SELECT 1 FROM up WHERE id = $2 LIMIT 1`,
-      [companyId, id, candidate],
-    );
-    return rows.length > 0;
+  // Whether `candidate` is `id` itself or one of its descendants.
+  isSelfOrDescendant(companyId: string, id: string, candidate: string, tx: Queryable): Promise<boolean> {
+    return isSelfOrDescendant(tx, 'teams', companyId, id, candidate);
   }
 
-  async hasLiveChildren(companyId: string, id: string, tx: Queryable): Promise<boolean> {
-    const rows = await tx.query(`SELECT 1 FROM teams WHERE company_id = $1 AND parent_id = $2 AND NOT deleted LIMIT 1`, [companyId, id]);
-    return rows.length > 0;
+  hasLiveChildren(companyId: string, id: string, tx: Queryable): Promise<boolean> {
+    return hasLiveChildren(tx, 'teams', companyId, id);
   }
 
   // A deleted team keeps its row (history) but loses its members and its
