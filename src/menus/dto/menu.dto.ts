@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { AgentRefResponse, TeamResponse } from '../../teams/dto/team.dto';
-import { Omittable, Satisfies } from '../../common/validation';
+import { IdListField, Omittable, ParentIdField, PositionField, Satisfies } from '../../common/validation';
 import { ISO_639_1 } from '../../common/languages';
 import { validateBusinessHours, WEEKDAYS } from '../business-hours';
 import type { BusinessHours } from '../business-hours';
@@ -54,18 +54,10 @@ export class CreateMenuDto {
   @IsIn(MENU_TYPES, oneOf('menu_type', MENU_TYPES))
   menu_type?: MenuType;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'A live menu of the company' })
-  @IsOptional()
-  @Max(Number.MAX_SAFE_INTEGER, { message: 'parent_id must be a positive integer' })
-  @Min(1, { message: 'parent_id must be a positive integer' })
-  @IsInt({ message: 'parent_id must be a positive integer' })
+  @ParentIdField('A live menu of the company')
   parent_id?: number | null;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_POSITION })
-  @Omittable()
-  @Max(MAX_POSITION, { message: `position must be an integer from 0 to ${MAX_POSITION}` })
-  @Min(0, { message: `position must be an integer from 0 to ${MAX_POSITION}` })
-  @IsInt({ message: `position must be an integer from 0 to ${MAX_POSITION}` })
+  @PositionField(MAX_POSITION)
   position?: number;
 
   @ApiPropertyOptional({ enum: MENU_STATES, default: 'open' })
@@ -104,22 +96,10 @@ export class CreateMenuDto {
   @Satisfies(validateBusinessHours)
   business_hours?: BusinessHours | null;
 
-  @ApiPropertyOptional({ type: [Number], description: "Agents who answer the menu's queue (replaces them on PATCH)" })
-  @Omittable()
-  @Max(Number.MAX_SAFE_INTEGER, { each: true, message: 'agent_ids must be an array of agent ids' })
-  @Min(1, { each: true, message: 'agent_ids must be an array of agent ids' })
-  @IsInt({ each: true, message: 'agent_ids must be an array of agent ids' })
-  @ArrayMaxSize(10000, { message: 'agent_ids may hold at most 10000 ids' })
-  @IsArray({ message: 'agent_ids must be an array of agent ids' })
+  @IdListField('agent_ids', 'agent', "Agents who answer the menu's queue (replaces them on PATCH)")
   agent_ids?: number[];
 
-  @ApiPropertyOptional({ type: [Number], description: "Teams whose agents answer the menu's queue (replaces them on PATCH)" })
-  @Omittable()
-  @Max(Number.MAX_SAFE_INTEGER, { each: true, message: 'team_ids must be an array of team ids' })
-  @Min(1, { each: true, message: 'team_ids must be an array of team ids' })
-  @IsInt({ each: true, message: 'team_ids must be an array of team ids' })
-  @ArrayMaxSize(10000, { message: 'team_ids may hold at most 10000 ids' })
-  @IsArray({ message: 'team_ids must be an array of team ids' })
+  @IdListField('team_ids', 'team', "Teams whose agents answer the menu's queue (replaces them on PATCH)")
   team_ids?: number[];
 }
 

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Omittable } from '../../common/validation';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { IdListField, ParentIdField, PositionField } from '../../common/validation';
 
 const MAX_POSITION = 2147483647;
 
@@ -11,27 +11,13 @@ export class CreateTeamDto {
   @IsString({ message: 'name must be a string' })
   name: string;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'A live team of the company' })
-  @IsOptional()
-  @Max(Number.MAX_SAFE_INTEGER, { message: 'parent_id must be a positive integer' })
-  @Min(1, { message: 'parent_id must be a positive integer' })
-  @IsInt({ message: 'parent_id must be a positive integer' })
+  @ParentIdField('A live team of the company')
   parent_id?: number | null;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_POSITION })
-  @Omittable()
-  @Max(MAX_POSITION, { message: `position must be an integer from 0 to ${MAX_POSITION}` })
-  @Min(0, { message: `position must be an integer from 0 to ${MAX_POSITION}` })
-  @IsInt({ message: `position must be an integer from 0 to ${MAX_POSITION}` })
+  @PositionField(MAX_POSITION)
   position?: number;
 
-  @ApiPropertyOptional({ type: [Number], description: "The team's agents (replaces the members on PATCH)" })
-  @Omittable()
-  @Max(Number.MAX_SAFE_INTEGER, { each: true, message: 'agent_ids must be an array of agent ids' })
-  @Min(1, { each: true, message: 'agent_ids must be an array of agent ids' })
-  @IsInt({ each: true, message: 'agent_ids must be an array of agent ids' })
-  @ArrayMaxSize(10000, { message: 'agent_ids may hold at most 10000 ids' })
-  @IsArray({ message: 'agent_ids must be an array of agent ids' })
+  @IdListField('agent_ids', 'agent', "The team's agents (replaces the members on PATCH)")
   agent_ids?: number[];
 }
 
