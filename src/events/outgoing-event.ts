@@ -55,10 +55,16 @@ export interface EventRow {
   call: RecordedAnswer | null;
 }
 
+// An outgoing event's type from its log row's: `call.created` for a call's
+// first row, else `call.<event type>`; in JS, and in SQL for readers that
+// filter by type in the database (the webhook streams).
+export const outgoingEventType = (rowType: string) => (rowType === 'created' ? 'call.created' : `call.${rowType}`);
+export const outgoingEventTypeSql = (column: string) => `CASE WHEN ${column} = 'created' THEN 'call.created' ELSE 'call.' || ${column} END`;
+
 export function outgoingEvent(row: EventRow): OutgoingEvent {
   return {
     id: eventIdOf(row.position),
-    type: row.type === 'created' ? 'call.created' : `call.${row.type}`,
+    type: outgoingEventType(row.type),
     created_at: row.createdAt.toISOString(),
     company: row.companyKey,
     data: {

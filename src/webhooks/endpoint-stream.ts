@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Database } from '../database/database';
 import { EventPosition, eventRowOf } from '../events/event-log';
-import { outgoingEvent } from '../events/outgoing-event';
+import { outgoingEvent, outgoingEventTypeSql } from '../events/outgoing-event';
 import type { AttemptResult, WebhookAttempts } from './webhook-attempts';
 
 // One endpoint's deliveries, streamed by the instance that leases it
@@ -41,8 +41,6 @@ const READ_GAP_MS = 20;
 const WRITE_GAP_MS = 20;
 const RETRY_AFTER_ERROR_MS = 1000;
 
-// The outgoing event's type (outgoing-event.ts): call.created, else call.<type>.
-const EVENT_TYPE_SQL = `CASE WHEN e.type = 'created' THEN 'call.created' ELSE 'call.' || e.type END`;
 
 // $1 company, $2/$3 after, $4 limit, $5 endpoint. Nothing while the
 // endpoint is disabled (or gone). One row per wanted event — not in the
@@ -56,7 +54,7 @@ const READ = `WITH ep AS (
     SELECT url, secret, CASE WHEN previous_secret_until > now() THEN previous_secret END AS previous_secret, event_types, start_snapshot
       FROM webhook_endpoints WHERE id = $5 AND status = 'enabled'),
   ev AS (
-    SELECT e.id, e.tx, e.call_id, e.seq, e.type, ${EVENT_TYPE_SQL} AS event_type, e.from_status, e.to_status, e.data, e.created_at, e.call_view, e.response
+    SELECT e.id, e.tx, e.call_id, e.seq, e.type, ${outgoingEventTypeSql('e.type')} AS event_type, e.from_status, e.to_status, e.data, e.created_at, e.call_view, e.response
       FROM call_events e
      WHERE EXISTS (SELECT 1 FROM ep) AND e.company_id = $1 AND (e.tx, e.id) > ($2::xid8, $3::bigint)
        AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
